@@ -1,0 +1,9 @@
+# Sourced by the other scripts: make sure uv exists and the project's environment is in sync
+# with uv.lock (Python 3.12 from .python-version; nothing is downloaded at run time after this).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+if ! python3 -m uv --version >/dev/null 2>&1; then
+  python3 -m pip install --quiet --disable-pip-version-check uv
+fi
+uv() { python3 -m uv "$@"; }
+uv sync --frozen --quiet

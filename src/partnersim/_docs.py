@@ -1,0 +1,110 @@
+"""Tables for docs/ODD.md generated from the declarations and data files (never hand-copied).
+
+``python -m partnersim._docs docs/ODD.md`` rewrites the regions between
+``<!-- BEGIN GENERATED: name -->`` and ``<!-- END GENERATED: name -->``; a test checks that
+the committed document matches.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from partnersim import data
+from partnersim.levers import SECTIONS
+
+
+def _escape(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def parameters_table() -> str:
+    """Every scenario parameter: section, range, default, unit, mechanism, source."""
+    lines = [
+        "| parameter | table | allowed | default | unit | mechanism | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for section, params in SECTIONS.items():
+        for p in params:
+            lines.append(
+                f"| `{p.name}` | `[{section.value}]` | {_escape(p.allowed())} | {p.default!r} | "
+                f"{_escape(p.unit)} | {_escape(p.doc)} | {_escape(p.source)} |"
+            )
+    return "\n".join(lines)
+
+
+def assumptions_table() -> str:
+    """Every constant of data/assumptions.toml, by group."""
+    out = []
+    for group, entries in data.read("assumptions").items():
+        out += [
+            f"**[{group}]**",
+            "",
+            "| name | value | unit | role and reasoning |",
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| `{k}` | {v['value']} | {_escape(v['unit'])} | {_escape(v['doc'])} |"
+            for k, v in entries.items()
+        ]
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def missions_table() -> str:
+    """The five missions: indicator, baseline, target, deadline, sources."""
+    lines = [
+        "| mission | indicator (unit) | baseline | target | deadline (step) | sources |",
+        "|---|---|---|---|---|---|",
+    ]
+    for m in data.missions():
+        sign = "≥" if m.higher_is_better else "≤"
+        lines.append(
+            f"| {m.label} | {_escape(m.indicator)} ({_escape(m.unit)}) | {m.baseline:,g} | "
+            f"{sign} {m.target:,g} | {m.target_deadline} ({m.deadline_step}) | "
+            f"{_escape(m.baseline_source)}; {_escape(m.target_source)} |"
+        )
+    return "\n".join(lines)
+
+
+def structural_table() -> str:
+    """The calibrated PPI structural parameters."""
+    raw = data.read("structural")
+    lines = [
+        f"Method: {_escape(raw['method'])}.",
+        "",
+        "| mission | α | α′ | β | GoF level | GoF success rate | GoF annual change |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in raw["mission"]:
+        lines.append(
+            f"| {r['mission']} | {r['alpha']:.4g} | {r['alpha_prime']:.4g} | {r['beta']:.4g} | "
+            f"{r.get('gof_level', float('nan')):.2f} | {r.get('gof_success', float('nan')):.2f} | "
+            f"{r.get('gof_change', float('nan')):.2f} |"
+        )
+    return "\n".join(lines)
+
+
+GENERATORS = {
+    "parameters": parameters_table,
+    "assumptions": assumptions_table,
+    "missions": missions_table,
+    "structural": structural_table,
+}
+
+
+def render(text: str) -> str:
+    """Replace every generated region of ``text`` with fresh content."""
+    for name, fn in GENERATORS.items():
+        pattern = re.compile(
+            rf"(<!-- BEGIN GENERATED: {name} -->\n).*?(<!-- END GENERATED: {name} -->)", re.DOTALL
+        )
+        text = pattern.sub(lambda m, fn=fn: m.group(1) + fn() + "\n" + m.group(2), text)
+    return text
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:]:
+        path = Path(arg)
+        path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -1,0 +1,277 @@
+"""The ``partnersim`` command line: validate, run and compare scenarios.
+
+Every command validates all its inputs before doing any work; bad input prints one message
+naming the file, key and allowed values and exits with status 2, without a traceback and
+without writing anything. Results folders are written atomically.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from partnersim.scenario import Scenario, ScenarioError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Agent-based simulation of a national mission partnership (UK five missions).",
+)
+
+DEFAULT_ROOT_SEED = 20240530
+"""Root seed when none is given (the date Mission Critical 01 was published)."""
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"partnersim: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def clean_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn input and output errors into one message and exit status 2 (130 on Ctrl-C)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from partnersim.results import ResultsError
+
+        try:
+            return fn(*args, **kwargs)
+        except ScenarioError as exc:
+            _fail(str(exc))
+        except ResultsError as exc:
+            _fail(str(exc))
+        except PermissionError as exc:
+            _fail(f"{exc.filename}: permission denied")
+        except KeyboardInterrupt:
+            typer.echo("partnersim: interrupted; no partial results were written", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _load_all(files: list[Path]) -> list[Scenario]:
+    """Load every scenario, reporting all invalid files together."""
+    scenarios, errors = [], []
+    for f in files:
+        try:
+            scenarios.append(Scenario.from_toml(f))
+        except ScenarioError as exc:
+            errors.append(str(exc))
+    if errors:
+        _fail("\n".join(errors))
+    return scenarios
+
+
+@app.command()
+@clean_errors
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+) -> None:
+    """Check scenario files: types, ranges, unknown keys, cross-field rules, inheritance."""
+    for scenario in _load_all(files):
+        typer.echo(f"ok  {scenario.path}  ({scenario.name}, hash {scenario.content_hash})")
+
+
+SeedsOpt = Annotated[int, typer.Option("--seeds", min=1, help="Number of seeded runs.")]
+StepsOpt = Annotated[int | None, typer.Option("--steps", min=1, help="Quarters to simulate.")]
+RootOpt = Annotated[int, typer.Option("--seed", min=0, help="Root seed the run seeds derive from.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Results folder to write.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
+
+
+@app.command()
+@clean_errors
+def run(
+    file: Annotated[Path, typer.Argument(help="Scenario file.")],
+    seeds: SeedsOpt = 10,
+    steps: StepsOpt = None,
+    seed: RootOpt = DEFAULT_ROOT_SEED,
+    out: OutOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run one scenario over seeds; write Parquet, manifest and a figure; print the outcomes."""
+    (scenario,) = _load_all([file])
+    if steps is not None:
+        scenario = scenario.evolve(steps=steps)
+    out = out or Path("results") / f"{scenario.name}-{scenario.content_hash}"
+    _execute([scenario], seeds, seed, out, quiet, title=scenario.name)
+
+
+@app.command()
+@clean_errors
+def compare(
+    files: Annotated[list[Path], typer.Argument(help="Two or more scenario files.")],
+    seeds: SeedsOpt = 10,
+    steps: StepsOpt = None,
+    seed: RootOpt = DEFAULT_ROOT_SEED,
+    out: OutOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run scenarios on the same seeds and show them side by side, with a figure."""
+    scenarios = _load_all(files)
+    if len(scenarios) < 2:
+        _fail("compare needs at least two scenario files")
+    names = [s.name for s in scenarios]
+    if len(set(names)) < len(names):
+        _fail(f"scenario names must differ to be compared; got {', '.join(names)}")
+    if steps is not None:
+        scenarios = [s.evolve(steps=steps) for s in scenarios]
+    import hashlib
+
+    key = hashlib.sha256("".join(s.content_hash for s in scenarios).encode()).hexdigest()[:12]
+    out = out or Path("results") / f"compare-{key}"
+    _execute(scenarios, seeds, seed, out, quiet, title=" vs ".join(names))
+
+
+def _execute(
+    scenarios: list[Scenario], n_seeds: int, root: int, out: Path, quiet: bool, title: str
+) -> None:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from partnersim import results as res
+    from partnersim.runner import derive_seeds, run_manifest
+    from partnersim.runner import run as run_one
+
+    res.check_writable(out)
+    seeds = derive_seeds(root, n_seeds)
+    console = Console(stderr=True)
+    runs = []
+    total = len(scenarios) * len(seeds)
+    started = res.provenance()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("runs", total=total)
+        for scenario in scenarios:
+            for s in seeds:
+                progress.update(task, description=f"{scenario.name} seed {s}")
+                runs.append(run_one(scenario, s))
+                progress.advance(task)
+    timeseries, summary = res.runs_tables(runs)
+    manifest = {
+        "kind": "compare" if len(scenarios) > 1 else "run",
+        "root_seed": root,
+        "seeds": seeds,
+        "scenarios": [
+            {**run_manifest(s), "values": dict(s.values), "start_steps": dict(s.start_steps)}
+            for s in scenarios
+        ],
+        "provenance": {**started, "finished": res.provenance()["created"]},
+    }
+
+    def fill(folder: Path) -> None:
+        from partnersim.plots import missions_figure
+
+        res.write_table(timeseries, folder / res.TIMESERIES)
+        res.write_table(summary, folder / res.SUMMARY)
+        res.write_json(manifest, folder / res.MANIFEST)
+        # Not dict(groupby): GroupBy has a ``keys`` attribute that dict() would call.
+        by_label = {name: frame for name, frame in timeseries.groupby("scenario", sort=False)}  # noqa: C416
+        fig = missions_figure(
+            by_label, title=f"{title} — {len(seeds)} seeds (median, 10–90 % band)"
+        )
+        fig.savefig(folder / "missions.png", dpi=110)
+
+    res.write_folder(out, fill)
+    _print_tables(summary, len(seeds), scenarios)
+    typer.echo(
+        f"\nresults: {out}/ (timeseries.parquet, summary.parquet, manifest.json, missions.png)"
+    )
+
+
+def _fmt(value: float, unit: str = "") -> str:
+    if value != value:  # NaN
+        return "–"
+    if unit in ("£bn",):
+        return f"£{value:,.1f}bn"
+    if unit == "offences/yr":
+        return f"{value:,.0f}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.2f}" if unit in ("share", "ratio", "0–1", "Gini") else f"{value:.1f}"
+
+
+def _print_tables(summary, n_seeds: int, scenarios: list[Scenario]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from partnersim.summary import headline_outcomes, mission_outcomes
+
+    console = Console()
+    missions = mission_outcomes(summary)
+    heads = headline_outcomes(summary)
+    names = [s.name for s in scenarios]
+    steps = scenarios[0].steps
+    table = Table(title=f"Missions — {n_seeds} seeds, {steps} quarters", title_justify="left")
+    table.add_column("mission")
+    table.add_column("target")
+    for name in names:
+        table.add_column(f"{name}\nP(met) [95% CI]", justify="right")
+        table.add_column(f"{name}\nmedian at deadline [10–90%]", justify="right")
+    for label, group in missions.groupby("label", sort=False):
+        first = group.iloc[0]
+        sign = "≥" if first["higher_is_better"] else "≤"
+        cells = [
+            label,
+            f"{sign} {_fmt(first['target'], first['unit'])} {first['unit']} by {first['deadline']}",
+        ]
+        for name in names:
+            row = group[group["scenario"] == name].iloc[0]
+            if row["runs_assessed"] == 0:
+                cells += ["not reached", "–"]
+                continue
+            cells.append(f"{row['p_met']:.2f} [{row['p_met_low']:.2f}, {row['p_met_high']:.2f}]")
+            u = row["unit"]
+            low, high = _fmt(row["p10_at_deadline"], u), _fmt(row["p90_at_deadline"], u)
+            cells.append(f"{_fmt(row['median_at_deadline'], u)} [{low}–{high}]")
+        table.add_row(*cells)
+    console.print(table)
+    partnership = Table(
+        title="Partnership and public finance (median [10–90%] over seeds)", title_justify="left"
+    )
+    partnership.add_column("outcome")
+    for name in names:
+        partnership.add_column(name, justify="right")
+    for label, group in heads.groupby("label", sort=False):
+        unit = group.iloc[0]["unit"]
+        cells = [label]
+        for name in names:
+            row = group[group["scenario"] == name].iloc[0]
+            cells.append(
+                f"{_fmt(row['median'], unit)} [{_fmt(row['p10'], unit)}–{_fmt(row['p90'], unit)}]"
+            )
+        partnership.add_row(*cells)
+    console.print(partnership)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("partnersim: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,323 @@
+"""The UK figures and modelling assumptions the model starts from, read from the TOML files here.
+
+Every file states, per value, its source and whether it is real, approximate or an assumption.
+Loaders return frozen objects and are cached, so the files are parsed once per process. Nothing
+is fetched at run time.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from types import MappingProxyType, SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+MISSIONS = ("growth", "clean_power", "safe_streets", "opportunity", "nhs")
+"""The five missions, in the order used by every per-mission array."""
+
+
+def read(name: str) -> dict[str, Any]:
+    """Parse one data file by name (``"missions"`` reads ``missions.toml``)."""
+    return tomllib.loads(files(__package__).joinpath(f"{name}.toml").read_text(encoding="utf-8"))
+
+
+# -- calendar ------------------------------------------------------------------------------------
+
+
+def _quarter_index(label: str) -> int:
+    year, q = label.upper().split("Q")
+    return int(year) * 4 + int(q) - 1
+
+
+@cache
+def start_quarter() -> str:
+    """Quarter in which step 1 takes place (the model starts at its beginning)."""
+    return read("missions")["start_quarter"]
+
+
+def step_of_quarter(label: str) -> int:
+    """Step at whose end the quarter ``label`` (e.g. ``"2030Q4"``) closes."""
+    return _quarter_index(label) - _quarter_index(start_quarter()) + 1
+
+
+def quarter_of_step(step: int) -> str:
+    """Label of the quarter that ends at ``step`` (step 0 is the start: the quarter before)."""
+    index = _quarter_index(start_quarter()) + step - 1
+    return f"{index // 4}Q{index % 4 + 1}"
+
+
+# -- missions ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """An interim target on the way to a mission's headline target."""
+
+    target: float
+    deadline: str
+    source: str
+
+    @property
+    def deadline_step(self) -> int:
+        """Step at which the milestone is assessed."""
+        return step_of_quarter(self.deadline)
+
+
+@dataclass(frozen=True, slots=True)
+class Mission:
+    """A mission's headline indicator in real units, with its baseline, target and deadline.
+
+    The model works on PPI's normalised scale: level 0 is the bound that is worse, level 1 the
+    bound that is better, so "higher is better" holds for every normalised indicator.
+    """
+
+    name: str
+    label: str
+    indicator: str
+    unit: str
+    baseline: float
+    target: float
+    target_deadline: str
+    higher_is_better: bool
+    lower_bound: float
+    upper_bound: float
+    assessed_over_quarters: int
+    private_impact: float
+    baseline_source: str
+    target_source: str
+    milestones: tuple[Milestone, ...] = ()
+
+    @property
+    def deadline_step(self) -> int:
+        """Step at which the headline target is assessed."""
+        return step_of_quarter(self.target_deadline)
+
+    def to_level(self, value: float | np.ndarray) -> float | np.ndarray:
+        """Map real units to the normalised 0–1 level (1 = better bound)."""
+        span = self.upper_bound - self.lower_bound
+        level = (np.asarray(value, dtype=float) - self.lower_bound) / span
+        return level if self.higher_is_better else 1.0 - level
+
+    def to_real(self, level: float | np.ndarray) -> float | np.ndarray:
+        """Map normalised levels back to real units."""
+        level = np.asarray(level, dtype=float)
+        if not self.higher_is_better:
+            level = 1.0 - level
+        return self.lower_bound + level * (self.upper_bound - self.lower_bound)
+
+    def meets(self, value: float | np.ndarray, target: float | None = None) -> bool | np.ndarray:
+        """Whether a real-unit value meets the (headline, or given) target."""
+        target = self.target if target is None else target
+        value = np.asarray(value)
+        return value >= target if self.higher_is_better else value <= target
+
+
+@cache
+def missions() -> tuple[Mission, ...]:
+    """The five missions, in :data:`MISSIONS` order."""
+    by_name = {}
+    for row in read("missions")["mission"]:
+        milestones = tuple(
+            Milestone(m["target"], m["deadline"], m["source"]) for m in row.get("milestone", [])
+        )
+        by_name[row["name"]] = Mission(
+            name=row["name"],
+            label=row["label"],
+            indicator=row["indicator"],
+            unit=row["unit"],
+            baseline=float(row["baseline"]),
+            target=float(row["target"]),
+            target_deadline=row["target_deadline"],
+            higher_is_better=row["higher_is_better"],
+            lower_bound=float(row["lower_bound"]),
+            upper_bound=float(row["upper_bound"]),
+            assessed_over_quarters=int(row["assessed_over_quarters"]),
+            private_impact=float(row["private_impact"]),
+            baseline_source=row["baseline_source"],
+            target_source=row["target_source"],
+            milestones=milestones,
+        )
+    return tuple(by_name[name] for name in MISSIONS)
+
+
+@cache
+def spillover_matrix() -> np.ndarray:
+    """PPI's spillover matrix A (rows: origins, columns: destinations), zero diagonal."""
+    index = {m: i for i, m in enumerate(MISSIONS)}
+    a = np.zeros((len(MISSIONS), len(MISSIONS)))
+    for link in read("spillovers")["link"]:
+        a[index[link["from"]], index[link["to"]]] = link["weight"]
+    np.fill_diagonal(a, 0.0)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, slots=True)
+class StructuralParameters:
+    """PPI's structural parameters per mission (α, α′, β) and where they came from."""
+
+    alphas: np.ndarray
+    alphas_prime: np.ndarray
+    betas: np.ndarray
+    method: str
+
+
+@cache
+def structural_parameters() -> StructuralParameters:
+    """The indicator engine's α, α′ and β, in :data:`MISSIONS` order."""
+    data = read("structural")
+    rows = {r["mission"]: r for r in data["mission"]}
+    arrays = [
+        np.array([rows[m][key] for m in MISSIONS], dtype=float)
+        for key in ("alpha", "alpha_prime", "beta")
+    ]
+    for a in arrays:
+        a.setflags(write=False)
+    return StructuralParameters(*arrays, method=data["method"])
+
+
+# -- actors --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    """A modelled ministry: its real budget and its (assumed) role in the missions."""
+
+    code: str
+    name: str
+    del_gbp_m: float
+    treasury: bool
+    mission_programme_share: float
+    programmes: MappingProxyType
+    silo: float
+    capability: float
+    lead_mission: str
+
+
+@cache
+def departments() -> tuple[Department, ...]:
+    """The mission-relevant ministries, HM Treasury first."""
+    budgets = {d["code"]: d for d in read("departments")["department"]}
+    out = []
+    for role in read("ministry_roles")["ministry"]:
+        budget = budgets[role["code"]]
+        out.append(
+            Department(
+                code=role["code"],
+                name=budget["name"],
+                del_gbp_m=float(budget["del_2023_24_gbp_m"]),
+                treasury=role.get("treasury", False),
+                mission_programme_share=float(role["mission_programme_share"]),
+                programmes=MappingProxyType(dict(role["programmes"])),
+                silo=float(role["silo"]),
+                capability=float(role["capability"]),
+                lead_mission=role["lead_mission"],
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A region (or a devolved nation, which is one region) with its councils and people."""
+
+    name: str
+    nation: str
+    population: float
+    councils: int
+
+
+@cache
+def regions() -> tuple[Region, ...]:
+    """Regions of England and the three devolved nations."""
+    return tuple(
+        Region(r["name"], r["nation"], float(r["population"]), int(r["councils"]))
+        for r in read("places")["region"]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SizeBand:
+    """A business size band: how many firms, and their share of private-sector turnover."""
+
+    name: str
+    count: float
+    turnover_share: float
+
+
+@dataclass(frozen=True, slots=True)
+class Sector:
+    """A business sector, the mission its projects serve and its share of turnover."""
+
+    name: str
+    mission: str
+    turnover_share: float
+    lead_ministry: str
+
+
+@cache
+def business_population() -> tuple[tuple[SizeBand, ...], tuple[Sector, ...]]:
+    """Size bands and sectors of the UK business population."""
+    data = read("businesses")
+    bands = tuple(
+        SizeBand(b["name"], float(b["count"]), float(b["turnover_share"]))
+        for b in data["size_band"]
+    )
+    sectors = tuple(
+        Sector(s["name"], s["mission"], float(s["turnover_share"]), s["lead_ministry"])
+        for s in data["sector"]
+    )
+    return bands, sectors
+
+
+@dataclass(frozen=True, slots=True)
+class UnionRecord:
+    """A trade union: members and the missions whose workforce it organises."""
+
+    name: str
+    members: float
+    public: bool
+    missions: MappingProxyType
+    ministries: tuple[str, ...]
+
+
+@cache
+def unions() -> tuple[UnionRecord, ...]:
+    """Trade unions, largest first."""
+    rows = read("unions")["union"]
+    out = [
+        UnionRecord(
+            u["name"],
+            float(u["members"]),
+            u["sector"] == "public",
+            MappingProxyType(dict(u["missions"])),
+            tuple(u["ministries"]),
+        )
+        for u in rows
+    ]
+    return tuple(sorted(out, key=lambda u: -u.members))
+
+
+@cache
+def union_totals() -> dict[str, float]:
+    """UK union membership totals."""
+    return dict(read("unions")["totals"])
+
+
+# -- assumptions ---------------------------------------------------------------------------------
+
+
+@cache
+def assumptions() -> SimpleNamespace:
+    """Constants of ``assumptions.toml`` as ``assumptions().group.name`` floats."""
+    data = read("assumptions")
+    return SimpleNamespace(
+        **{
+            group: SimpleNamespace(**{k: v["value"] for k, v in entries.items()})
+            for group, entries in data.items()
+        }
+    )

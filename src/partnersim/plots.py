@@ -1,0 +1,126 @@
+"""Figures from results tables: DataFrame in, matplotlib ``Figure`` out.
+
+Used by the CLI, notebooks and the dashboard. Every axis is labelled in real units and every
+mission panel draws its target at its deadline. Colours are the Okabe–Ito palette, which
+stays distinguishable for colour-blind readers. Figures are built without pyplot, so nothing
+here opens windows or needs a display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from partnersim import data
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+"""Colour-blind-safe qualitative palette (Okabe & Ito 2008)."""
+
+BAND = (0.1, 0.9)
+"""Quantiles of the shaded band over seeds."""
+
+
+def format_value(value: float) -> str:
+    """A real-unit value for labels: thousands separated, at most one decimal."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.3g}"
+
+
+def _year(step: np.ndarray | float) -> np.ndarray | float:
+    """Decimal year at the end of ``step`` (step 0 is the start of the first quarter)."""
+    start = data.start_quarter()
+    year, q = int(start[:4]), int(start[-1])
+    return year + (q - 1) / 4 + np.asarray(step) / 4
+
+
+def _bands(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    grouped = frame.groupby("step")[column]
+    return pd.DataFrame(
+        {
+            "median": grouped.median(),
+            "low": grouped.quantile(BAND[0]),
+            "high": grouped.quantile(BAND[1]),
+        }
+    )
+
+
+def _draw_band(ax, frame: pd.DataFrame, column: str, colour: str, label: str | None) -> None:
+    b = _bands(frame, column)
+    x = _year(b.index.to_numpy())
+    ax.fill_between(x, b["low"], b["high"], color=colour, alpha=0.2, linewidth=0)
+    ax.plot(x, b["median"], color=colour, linewidth=1.8, label=label)
+
+
+def missions_figure(runs: Mapping[str, pd.DataFrame], title: str | None = None) -> Figure:
+    """The five missions (and private investment) over time, one line per scenario.
+
+    Args:
+        runs: scenario label → time series of one or more seeds (columns ``step``, metrics;
+            several seeds are stacked rows). Lines are medians over seeds, bands the 10th–90th
+            percentiles.
+        title: figure title.
+    """
+    fig = Figure(figsize=(13, 7.5), layout="constrained")
+    axes = fig.subplots(2, 3).ravel()
+    colours = dict(zip(runs, OKABE_ITO, strict=False))
+    for ax, m in zip(axes, data.missions(), strict=False):
+        for label, frame in runs.items():
+            _draw_band(ax, frame, f"{m.name}_level", colours[label], label)
+        deadline = _year(m.deadline_step)
+        ax.axhline(m.target, color="#444444", linestyle="--", linewidth=1)
+        ax.plot([deadline], [m.target], marker="*", color="#000000", markersize=11, zorder=5)
+        ax.annotate(
+            f"target {format_value(m.target)} by {m.target_deadline}",
+            (deadline, m.target),
+            textcoords="offset points",
+            xytext=(4, 6 if m.higher_is_better else -14),
+            fontsize=8,
+        )
+        for milestone in m.milestones:
+            x = _year(milestone.deadline_step)
+            ax.plot([x], [milestone.target], marker="D", color="#444444", markersize=5)
+        ax.set_title(m.label)
+        ax.set_ylabel(f"{m.indicator}\n({m.unit})", fontsize=8)
+        ax.set_xlabel("year")
+        ax.grid(alpha=0.3)
+    ax = axes[5]
+    for label, frame in runs.items():
+        _draw_band(ax, frame, "private_investment", colours[label], label)
+    ax.set_title("Private investment in mission projects")
+    ax.set_ylabel("£bn committed per quarter", fontsize=8)
+    ax.set_xlabel("year")
+    ax.grid(alpha=0.3)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(
+        handles, labels, loc="outside lower center", ncols=min(len(labels), 5), frameon=False
+    )
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def metric_figure(
+    runs: Mapping[str, pd.DataFrame], columns: list[str], labels: Mapping[str, str] | None = None
+) -> Figure:
+    """Selected metrics over time, one panel each, one line (and band) per scenario."""
+    from partnersim.metrics import METRIC_INDEX, METRICS
+
+    n = len(columns)
+    fig = Figure(figsize=(4.2 * min(n, 3), 3.4 * ((n + 2) // 3)), layout="constrained")
+    axes = np.atleast_1d(fig.subplots((n + 2) // 3, min(n, 3))).ravel()
+    colours = dict(zip(runs, OKABE_ITO, strict=False))
+    for ax, column in zip(axes, columns, strict=False):
+        metric = METRICS[METRIC_INDEX[column]]
+        for label, frame in runs.items():
+            _draw_band(ax, frame, column, colours[label], label)
+        ax.set_title((labels or {}).get(column, metric.description), fontsize=9)
+        ax.set_ylabel(metric.unit)
+        ax.set_xlabel("year")
+        ax.grid(alpha=0.3)
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 5), frameon=False)
+    return fig

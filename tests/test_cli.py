@@ -1,0 +1,187 @@
+"""The command line, run as users run it: exit codes, messages, files written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from .conftest import ROOT
+
+SMALL = ["--seeds", "2", "--steps", "4", "--quiet"]
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "partnersim.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=300,
+    )
+
+
+def small_scenario(tmp_path: Path, name: str = "tiny", extra: str = "") -> Path:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(
+        f'name = "{name}"\nextends = "{ROOT / "scenarios" / "mission_driven.toml"}"\n'
+        f"[scale]\nn_businesses = 100\nn_local_authorities = 30\n{extra}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+def test_validate_ok():
+    result = cli("validate", *[str(p) for p in sorted((ROOT / "scenarios").glob("*.toml"))])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("ok  ") == 9
+
+
+def test_run_writes_results_and_prints_the_table(tmp_path):
+    out = tmp_path / "out"
+    result = cli("run", str(small_scenario(tmp_path)), *SMALL, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert {p.name for p in out.iterdir()} == {
+        "timeseries.parquet",
+        "summary.parquet",
+        "manifest.json",
+        "missions.png",
+    }
+    ts = pd.read_parquet(out / "timeseries.parquet")
+    summary = pd.read_parquet(out / "summary.parquet")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(ts) == 2 * 5
+    assert len(summary) == 2
+    assert list(summary["seed"]) == manifest["seeds"]
+    assert manifest["scenarios"][0]["scenario"] == "tiny"
+    assert "git_commit" in manifest["provenance"] or "host" in manifest["provenance"]
+    for text in ("P(met)", "Growth", "NHS", "Private mission investment", "Net public cost"):
+        assert text in result.stdout
+    # No temporary folders are left beside the results.
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_same_root_seed_same_results(tmp_path):
+    scenario = str(small_scenario(tmp_path))
+    for name in ("a", "b"):
+        assert cli("run", scenario, *SMALL, "--out", str(tmp_path / name)).returncode == 0
+    a = pd.read_parquet(tmp_path / "a" / "timeseries.parquet")
+    b = pd.read_parquet(tmp_path / "b" / "timeseries.parquet")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_compare_side_by_side(tmp_path):
+    base = small_scenario(tmp_path, "base")
+    other = small_scenario(tmp_path, "other", "[levers]\norchestration = 0.1\n")
+    out = tmp_path / "cmp"
+    result = cli("compare", str(base), str(other), *SMALL, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    summary = pd.read_parquet(out / "summary.parquet")
+    assert list(summary["scenario"].unique()) == ["base", "other"]
+    # Common random numbers: both scenarios run on the same seeds.
+    assert set(summary[summary.scenario == "base"].seed) == set(
+        summary[summary.scenario == "other"].seed
+    )
+    assert "base" in result.stdout
+    assert "other" in result.stdout
+    assert (out / "missions.png").stat().st_size > 10_000
+
+
+def test_unknown_key(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[levers]\norchestraton = 0.5\n")
+    assert_clean_failure(
+        cli("validate", str(bad)), "bad.toml:2", "did you mean 'orchestration'", "Allowed:"
+    )
+
+
+def test_out_of_range_and_wrong_type(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[levers]\nrisk_share = 0.95\n[scale]\nn_unions = "x"\n')
+    assert_clean_failure(
+        cli("run", str(bad), *SMALL), "levers.risk_share", "from 0 to 0.8", "scale.n_unions"
+    )
+
+
+def test_malformed_toml(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[levers\norchestration = 0.5\n")
+    assert_clean_failure(cli("validate", str(bad)), "bad.toml:1", "malformed TOML")
+
+
+def test_missing_file(tmp_path):
+    assert_clean_failure(cli("run", str(tmp_path / "nope.toml")), "nope.toml", "no such file")
+
+
+def test_extends_cycle_and_missing_parent(tmp_path):
+    (tmp_path / "a.toml").write_text('extends = "b.toml"\n')
+    (tmp_path / "b.toml").write_text('extends = "a.toml"\n')
+    (tmp_path / "c.toml").write_text('extends = "missing.toml"\n')
+    assert_clean_failure(cli("validate", str(tmp_path / "a.toml")), "inheritance cycle")
+    assert_clean_failure(cli("validate", str(tmp_path / "c.toml")), "missing.toml", "not found")
+
+
+def test_cross_field_rule(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[levers]\ndevolution = 0.3\n[scale]\nn_local_authorities = 0\n")
+    assert_clean_failure(cli("validate", str(bad)), "levers.devolution", "n_local_authorities")
+
+
+def test_bad_file_among_good_ones_fails_before_any_run(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[levers]\nreward_share = 9\n")
+    out = tmp_path / "cmp"
+    result = cli("compare", str(small_scenario(tmp_path)), str(bad), *SMALL, "--out", str(out))
+    assert_clean_failure(result, "levers.reward_share")
+    assert not out.exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_out_non_root(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = cli("run", str(small_scenario(tmp_path)), *SMALL, "--out", str(locked / "out"))
+        assert_clean_failure(result, "cannot write")
+    finally:
+        locked.chmod(0o700)
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs Linux /proc")
+def test_unwritable_out_even_for_root(tmp_path):
+    result = cli("run", str(small_scenario(tmp_path)), *SMALL, "--out", "/proc/partnersim-out")
+    assert_clean_failure(result, "/proc/partnersim-out", "cannot create")
+
+
+def test_out_that_is_a_file(tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("not a folder")
+    result = cli("run", str(small_scenario(tmp_path)), *SMALL, "--out", str(target))
+    assert_clean_failure(result, "taken", "not a folder")
+    assert target.read_text() == "not a folder"
+
+
+def test_out_under_a_file(tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    result = cli("run", str(small_scenario(tmp_path)), *SMALL, "--out", str(target / "sub"))
+    assert_clean_failure(result, "is a file, not a folder")
+
+
+def test_bad_option_is_a_usage_error(tmp_path):
+    result = cli("run", str(small_scenario(tmp_path)), "--seeds", "0")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
