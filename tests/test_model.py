@@ -129,7 +129,7 @@ def test_every_scenario_file_runs_a_few_steps(path):
 
 def test_keyword_construction_is_validated_by_the_schema():
     model = PartnershipModel(rng=1, orchestration=0.8, n_businesses=50)
-    assert model.scenario.orchestration == 0.8
+    assert model.spec.orchestration == 0.8
     with pytest.raises(ScenarioError, match="orchestration"):
         PartnershipModel(rng=1, orchestration=1.5)
     with pytest.raises(ScenarioError, match="did you mean 'risk_share'"):
@@ -230,3 +230,57 @@ def test_run_result_has_manifest_and_summary(small):
     assert "nhs_milestone_met" in result.summary
     # Deadlines beyond the run are not assessed.
     assert np.isnan(result.summary["clean_power_met"])
+
+
+def test_scenarios_and_models_pickle():
+    import pickle
+
+    from .conftest import load
+
+    scenario = load("mission_driven")
+    assert pickle.loads(pickle.dumps(scenario)) == scenario
+    model = PartnershipModel(scenario, rng=4, n_businesses=40, n_local_authorities=10)
+    for _ in range(3):
+        model.step()
+    clone = pickle.loads(pickle.dumps(model))
+    model.step()
+    clone.step()
+    assert np.array_equal(model.recorder.values[:5], clone.recorder.values[:5], equal_nan=True)
+
+
+def test_mesa_solaraviz_renders_and_rebuilds_from_its_controls():
+    import solara
+    from mesa.visualization import SolaraViz, make_plot_component
+    from mesa.visualization.solara_viz import _build_model_init_kwargs
+
+    model = PartnershipModel(rng=1, n_businesses=40, n_local_authorities=10)
+    params = {
+        "orchestration": {"type": "SliderFloat", "value": 0.1, "min": 0.0, "max": 1.0, "step": 0.1},
+        "n_businesses": 40,
+        "n_local_authorities": 10,
+    }
+    solara.render(
+        SolaraViz(model, components=[make_plot_component("nhs_level")], model_params=params),
+        handle_error=False,
+    )
+    # What SolaraViz does when a control changes: rebuild from Mesa's view of the scenario.
+    kwargs = _build_model_init_kwargs(
+        model,
+        {"orchestration": 0.7, "n_businesses": 40, "n_local_authorities": 10},
+        add_scenario_when_empty=True,
+        require_model_accepts_scenario=False,
+    )
+    rebuilt = PartnershipModel(**kwargs)
+    assert rebuilt.spec.orchestration == 0.7
+    assert rebuilt.scenario.orchestration == 0.7
+    rebuilt.step()
+    assert rebuilt.datacollector.get_model_vars_dataframe()["nhs_level"].notna().all()
+    with pytest.raises(ScenarioError):
+        PartnershipModel(
+            **_build_model_init_kwargs(
+                model,
+                {"orchestration": 3.0},
+                add_scenario_when_empty=True,
+                require_model_accepts_scenario=False,
+            )
+        )

@@ -416,6 +416,9 @@ class Recorder:
         import mesa
 
         dc = mesa.DataCollector()
+        # Declared so that Mesa's readers (get_model_vars_dataframe, SolaraViz plots) accept
+        # the collector; values come from the recorder, never from these reporters.
+        dc.model_reporters = {m.name: m.name for m in METRICS}
         dc.model_vars = {
             m.name: self.values[self.steps_recorded, i].tolist() for i, m in enumerate(METRICS)
         }

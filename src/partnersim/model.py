@@ -13,6 +13,7 @@ from typing import Any
 
 import mesa
 import numpy as np
+from mesa.experimental.scenarios import Scenario as _MesaScenarioBase
 
 from partnersim import data
 from partnersim.agents import Business, Centre, LocalAuthority, Ministry, Union
@@ -49,6 +50,30 @@ class LeverValues:
     devolution: float
     finance_effective: float = 0.0
     """finance_alignment as delivered through HM Treasury's alignment."""
+
+
+@dataclass(frozen=True, slots=True)
+class Streams:
+    """Independent random streams per mechanism, all spawned from the model's one generator.
+
+    Every mechanism draws a fixed number of values per quarter from its own stream, so two
+    scenarios run on the same seed keep their random numbers aligned mechanism by mechanism
+    (common random numbers): a lever that changes how many firms invest does not shift the
+    draws of union stances or indicator successes.
+    """
+
+    budgets: np.random.Generator
+    projects: np.random.Generator
+    outcomes: np.random.Generator
+    unions: np.random.Generator
+    indicators: np.random.Generator
+    trust: np.random.Generator
+    brokerage: np.random.Generator
+
+    @classmethod
+    def spawn(cls, rng: np.random.Generator) -> Streams:
+        """Derive the streams from ``rng`` (deterministically)."""
+        return cls(*rng.spawn(7))
 
 
 @dataclass(slots=True)
@@ -103,12 +128,51 @@ class Ledger:
             self.totals[name] = self.totals.get(name, 0.0) + getattr(self, name)
 
 
+class MesaScenario(_MesaScenarioBase):
+    """Mesa's ``Scenario`` view of a partnersim scenario, so Mesa's own tools can use it.
+
+    Mesa's SolaraViz reads ``model.scenario`` to rebuild a model when a control changes; this
+    class gives it Mesa's interface (class-level defaults, keyword construction) while every
+    value is validated by partnersim's schema. Attributes Mesa's class does not have (such as
+    ``content_hash``, ``to_toml`` or ``evolve``) are those of the validated scenario, ``spec``.
+    """
+
+    def __init__(self, *, rng: Any = None, spec: Scenario | None = None, **values: Any):
+        spec = spec if spec is not None else Scenario.from_kwargs(**values)
+        super().__init__(rng=rng, **dict(spec.values))
+        self.__dict__["_spec"] = spec
+
+    @property
+    def spec(self) -> Scenario:
+        """The validated partnersim scenario."""
+        return self.__dict__["_spec"]
+
+    def __getattr__(self, name: str) -> Any:
+        spec = self.__dict__.get("_spec")
+        if spec is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(spec, name)
+
+    def __iter__(self):
+        return ((k, v) for k, v in self.__dict__.items() if k != "_spec")
+
+    def __len__(self) -> int:
+        return len(self.__dict__) - ("_spec" in self.__dict__)
+
+
+# Mesa collects a Scenario subclass's defaults from class-level annotations.
+for _name, _param in PARAMETERS.items():
+    MesaScenario.__annotations__[_name] = _param.kind
+    setattr(MesaScenario, _name, _param.default)
+MesaScenario._scenario_defaults = {n: p.default for n, p in PARAMETERS.items()}
+
+
 class PartnershipModel(mesa.Model):
     """The national mission partnership: Centre, ministries, councils, unions and firms.
 
-    Construct from a :class:`~partnersim.scenario.Scenario`, or from plain keyword arguments
-    named as the levers, uncertainties and scale parameters (validated by the same schema), so
-    that Mesa's ``batch_run`` and SolaraViz can drive it::
+    Construct from a :class:`~partnersim.scenario.Scenario` (or Mesa's ``Scenario``), or from
+    plain keyword arguments named as the levers, uncertainties and scale parameters (validated
+    by the same schema), so that Mesa's ``batch_run`` and SolaraViz can drive it::
 
         PartnershipModel(Scenario.from_toml("scenarios/mission_driven.toml"), rng=1)
         PartnershipModel(rng=1, orchestration=0.8, risk_share=0.4)
@@ -121,6 +185,7 @@ class PartnershipModel(mesa.Model):
         **params: parameter values overriding the scenario's (``start_steps`` as a mapping).
 
     Attributes:
+        spec: the validated partnersim scenario (``scenario`` is its Mesa view).
         population: every actor's state arrays.
         network: the coordination network (arrays); ``graph`` is its networkx view.
         engine: the PPI indicator engine.
@@ -130,7 +195,7 @@ class PartnershipModel(mesa.Model):
 
     def __init__(
         self,
-        scenario: Scenario | None = None,
+        scenario: Scenario | _MesaScenarioBase | None = None,
         *,
         rng: Any = None,
         structural: data.StructuralParameters | None = None,
@@ -139,12 +204,20 @@ class PartnershipModel(mesa.Model):
         if "seed" in params:  # Mesa's deprecated spelling
             seed = params.pop("seed")
             rng = seed if rng is None else rng
+        if isinstance(scenario, _MesaScenarioBase):  # e.g. rebuilt by Mesa's SolaraViz
+            mesa_values = {k: v for k, v in scenario if k not in ("rng", "model", "_spec")}
+            rng = scenario.rng if rng is None else rng
+            scenario = Scenario.from_kwargs(**{**mesa_values, **params})
+            params = {}
         if scenario is None:
             scenario = Scenario.from_kwargs(**params)
         elif params:
             scenario = scenario.evolve(**params)
         super().__init__(rng=rng)
-        self._partnersim_scenario = scenario
+        self.spec: Scenario = scenario
+        """The validated partnersim scenario this model runs."""
+        self._scenario = MesaScenario(rng=self._seed, spec=scenario)
+        self._scenario.model = self
         self.assumptions = data.assumptions()
         self.missions = data.missions()
         values = scenario.values
@@ -155,6 +228,7 @@ class PartnershipModel(mesa.Model):
 
         self.population = build_population(values, self.rng)
         self.network = build_coordination_network(self.population, self.rng)
+        self.streams = Streams.spawn(self.rng)
         self._setup_missions()
         self._setup_budgets()
         self._setup_edges()
@@ -170,14 +244,19 @@ class PartnershipModel(mesa.Model):
     # -- Mesa integration ---------------------------------------------------------------------
 
     @property
-    def scenario(self) -> Scenario:
-        """The partnersim scenario this model runs."""
-        return self._partnersim_scenario
+    def scenario(self) -> MesaScenario:
+        """The scenario as Mesa sees it; its ``spec`` is the validated partnersim scenario.
+
+        Values read as attributes (``model.scenario.orchestration``), as do the partnersim
+        scenario's (``model.scenario.content_hash``).
+        """
+        return self._scenario
 
     @scenario.setter
     def scenario(self, value: Any) -> None:
-        # Mesa's base class stores its own (experimental) Scenario here; keep it aside.
-        self._mesa_scenario = value
+        # Mesa's base class assigns its own default Scenario during __init__; the bridge set
+        # right after it replaces it.
+        self._scenario = value
 
     @property
     def datacollector(self):
@@ -212,7 +291,7 @@ class PartnershipModel(mesa.Model):
         fy = int(self.assumptions.budget.fiscal_year_start_quarter)
         self._fiscal_year_steps = {
             t
-            for t in range(1, self.scenario.values["steps"] + 1)
+            for t in range(1, self.spec.values["steps"] + 1)
             if int(data.quarter_of_step(t)[-1]) == fy
         }
 
@@ -250,7 +329,6 @@ class PartnershipModel(mesa.Model):
         )
         self._union_gov_of_edge = net.dst[self._e_union_gov] - u0
         self._la_of_edge = net.dst[self._e_la] - l0
-        self._ministry_of_node = lambda nodes: nodes - 1
         self._coordination0 = self._ministry_coordination()
 
     def _setup_engine(self, sp: data.StructuralParameters) -> None:
@@ -275,7 +353,7 @@ class PartnershipModel(mesa.Model):
             sp.betas,
             data.spillover_matrix(),
             ind,
-            self.rng,
+            self.streams.indicators,
             initial_allocation=p0,
             audit_group=group,
             lower=np.zeros(K),
@@ -356,7 +434,7 @@ class PartnershipModel(mesa.Model):
         """Advance one quarter (DESIGN §5, in the order of the ODD's process overview)."""
         t = self.steps
         a = self.assumptions
-        u = self.scenario.values
+        u = self.spec.values
         pop = self.population
         mins, las, uns, biz, centre = (
             pop.ministries,
@@ -378,8 +456,8 @@ class PartnershipModel(mesa.Model):
         self.levers_now = lev
         fiscal_start = t in self._fiscal_year_steps
         if fiscal_start:
-            ministry_rules.fiscal_year_shocks(mins, self.rng, a.budget.stop_go_sd, fa)
-        ministry_rules.draw_reneging(mins, self.rng)
+            ministry_rules.fiscal_year_shocks(mins, self.streams.budgets, a.budget.stop_go_sd, fa)
+        ministry_rules.draw_reneging(mins, self.streams.budgets)
 
         # 3. Capability and monitoring.
         cap = a.capability
@@ -418,7 +496,7 @@ class PartnershipModel(mesa.Model):
         if fiscal_start and biz.n:
             cut = mins.budget_shock < 0.97
             p_cancel = a.budget.cancel_prob * (1.0 - fa)
-            cancel = cut[biz.lead_ministry] & (self.rng.random(biz.n) < p_cancel)
+            cancel = cut[biz.lead_ministry] & (self.streams.outcomes.random(biz.n) < p_cancel)
         settlement = business_rules.settle_projects(self, cancel)
         mission_capability = mins.capability @ self.status_quo_programme_share
         success = business_rules.success_probability(
@@ -438,7 +516,9 @@ class PartnershipModel(mesa.Model):
         inclusion, union_trust = self._union_ties()
         worker_share = lev.conditionality * self._participation_by_mission()
         before = uns.dispute_left > 0
-        union_rules.update_stance(uns, union_trust, inclusion, worker_share, self.rng, a.unions)
+        union_rules.update_stance(
+            uns, union_trust, inclusion, worker_share, self.streams.unions, a.unions
+        )
         ledger.disputes_started = int(((uns.dispute_left > 0) & ~before).sum())
         workforce = union_rules.workforce_factor(uns, self.union_density, a.unions) * capacity_cut
 
@@ -521,7 +601,7 @@ class PartnershipModel(mesa.Model):
 
     def _apply_shock(self, t: int) -> tuple[float, np.ndarray]:
         """Apply the scenario's shock; return the hurdle rise and the capacity factor."""
-        u = self.scenario.values
+        u = self.spec.values
         s = self.assumptions.shocks
         capacity = np.ones(K)
         if u["shock"] == "none":
@@ -552,9 +632,9 @@ class PartnershipModel(mesa.Model):
     def _update_trust(self, lev: LeverValues, res: StepResult, settlement, improved) -> None:
         """Trust moves toward joint outcomes on ties that worked together; idle ties decay."""
         net = self.network
-        u = self.scenario.values
+        u = self.spec.values
         a = self.assumptions.network
-        rng = self.rng
+        rng = self.streams.trust
         E = net.n_edges
         interacted = np.zeros(E, dtype=bool)
         outcome = np.zeros(E)

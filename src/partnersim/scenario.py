@@ -270,6 +270,16 @@ class Scenario:
     def __hash__(self) -> int:
         return hash((self.name, self.content_hash))
 
+    def __reduce__(self):
+        # Read-only mapping proxies do not pickle; rebuild them from plain dicts.
+        return _restore, (
+            self.name,
+            self.description,
+            dict(self.values),
+            dict(self.start_steps),
+            self.path,
+        )
+
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.values.items() if v != PARAMETERS[k].default}
         inner = ", ".join(f"{k}={v!r}" for k, v in changed.items())
@@ -339,6 +349,12 @@ class Scenario:
     def levers(self) -> dict[str, Any]:
         """Return the lever values (the eight levers and ``start_step``)."""
         return {p.name: self.values[p.name] for p in SECTIONS[Section.LEVERS]}
+
+
+def _restore(name, description, values, start_steps, path) -> Scenario:
+    return Scenario(
+        name, description, MappingProxyType(values), MappingProxyType(start_steps), path
+    )
 
 
 # -- validation helpers --------------------------------------------------------------------------

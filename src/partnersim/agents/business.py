@@ -141,16 +141,19 @@ def consider_projects(
     """Firms decide whether to start a project; record the contracts of those that do."""
     biz = model.population.businesses
     a = model.assumptions.contracting
-    u = model.scenario.values
-    rng = model.rng
+    u = model.spec.values
+    rng = model.streams.projects
     n = biz.n
-    free = (biz.quarters_left == 0) & (rng.random(n) < a.opportunity_prob)
+    # Draw for every firm each quarter, so the stream stays aligned across scenarios.
+    opportunity = rng.random(n)
+    noise_all = rng.normal(0.0, a.return_noise_sd, n)
+    free = (biz.quarters_left == 0) & (opportunity < a.opportunity_prob)
     idx = np.flatnonzero(free)
     s, e, chi = lev.risk_share, lev.reward_share, lev.conditionality
     p = success[idx]
     upside = p * (1.0 - e) * u["private_return"] * (1.0 - a.conditionality_cost * chi)
     downside = (1.0 - p) * u["project_loss"] * (1.0 - trust[idx] * s)
-    noise = rng.normal(0.0, a.return_noise_sd, len(idx))
+    noise = noise_all[idx]
     clarity = a.clarity_max * min(1.0, lev.partnership + 0.5 * lev.finance_effective)
     hurdle = a.hurdle * (1.0 - biz.risk_appetite[idx]) * (1.0 - clarity) + hurdle_shock
     go = idx[upside - downside + noise >= hurdle]
@@ -195,13 +198,13 @@ def settle_projects(
     """
     biz = model.population.businesses
     a = model.assumptions
-    u = model.scenario.values
+    u = model.spec.values
     k = len(MISSIONS)
     active = biz.quarters_left > 0
     cancelled = active & cancel
     biz.quarters_left[active] -= 1
     ended = active & (biz.quarters_left == 0) & ~cancelled
-    success = ended & (model.rng.random(biz.n) < biz.success_prob)
+    success = ended & (model.streams.outcomes.random(biz.n) < biz.success_prob)
     failed = ended & ~success
     outcome = np.full(biz.n, np.nan)
     outcome[success] = 1.0

@@ -155,7 +155,7 @@ def broker_ties(model: PartnershipModel, lev: LeverValues) -> int:
         a.sector_brokerage_rate * lev.partnership * kappa,
     )
     prob = rate * lag[np.maximum(net.mission, 0)]
-    draw = model.rng.random(net.n_edges)
+    draw = model.streams.brokerage.random(net.n_edges)
     new = latent & (draw < prob)
     count = int(new.sum())
     if count:
