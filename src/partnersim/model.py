@@ -25,9 +25,10 @@ from partnersim.agents import union as union_rules
 from partnersim.agents.base import PartnershipAgent, update_capability
 from partnersim.data import MISSIONS
 from partnersim.indicators import PPIEngine, StepResult
+from partnersim.interaction import aggregate_ties, build_tie_index, drop_weak_ties, learn_trust
 from partnersim.levers import LEVER_NAMES, PARAMETERS
 from partnersim.metrics import Recorder
-from partnersim.network import TieType, build_coordination_network
+from partnersim.network import build_coordination_network
 from partnersim.population import build_population
 from partnersim.scenario import Scenario
 
@@ -296,40 +297,11 @@ class PartnershipModel(mesa.Model):
         }
 
     def _setup_edges(self) -> None:
-        net, pop = self.network, self.population
-        tie = net.tie
-        self._e_mm = np.flatnonzero(tie == TieType.MINISTRY_MINISTRY)
-        self._e_cm = np.flatnonzero(tie == TieType.CENTRE_MINISTRY)
-        self._e_la = np.flatnonzero((tie == TieType.MINISTRY_LA) | (tie == TieType.CENTRE_LA))
-        biz_public = (TieType.MINISTRY_BUSINESS, TieType.BUSINESS_LA, TieType.CENTRE_BUSINESS)
-        self._e_biz = np.flatnonzero(np.isin(tie, biz_public))
-        self._e_union = np.flatnonzero(
-            np.isin(
-                tie,
-                (
-                    TieType.UNION_BUSINESS,
-                    TieType.UNION_MINISTRY,
-                    TieType.UNION_LA,
-                    TieType.CENTRE_UNION,
-                ),
-            )
-        )
-        self._e_union_gov = np.flatnonzero(
-            np.isin(tie, (TieType.UNION_MINISTRY, TieType.CENTRE_UNION))
-        )
-        b0 = pop.businesses.node[0] if pop.businesses.n else net.n_nodes
-        u0 = pop.unions.node[0] if pop.unions.n else net.n_nodes
-        l0 = pop.local_authorities.node[0] if pop.local_authorities.n else net.n_nodes
-        # The business endpoint of a business tie is dst (businesses have the largest ids).
-        self._biz_of_edge = net.dst[self._e_biz] - b0
-        # The union endpoint: src for union–business ties, dst otherwise.
-        ue = self._e_union
-        self._union_of_edge = (
-            np.where(net.tie[ue] == TieType.UNION_BUSINESS, net.src[ue], net.dst[ue]) - u0
-        )
-        self._union_gov_of_edge = net.dst[self._e_union_gov] - u0
-        self._la_of_edge = net.dst[self._e_la] - l0
-        self._coordination0 = self._ministry_coordination()
+        self.ties = build_tie_index(self.network, self.population)
+        self.tie_state = aggregate_ties(self.network, self.ties)
+        self._coordination0 = self.tie_state.ministry_coordination
+        unions = self.population.unions
+        self._union_main_mission = unions.missions.argmax(axis=1) if unions.n else np.zeros(0, int)
 
     def _setup_engine(self, sp: data.StructuralParameters) -> None:
         pop = self.population
@@ -394,40 +366,6 @@ class PartnershipModel(mesa.Model):
         required = self.level0 + frac * (self.target_level - self.level0)
         return np.clip((required - self.engine.I) / self.gap0, 0.0, 1.0)
 
-    # -- graph aggregates -----------------------------------------------------------------------
-
-    def _ministry_coordination(self) -> np.ndarray:
-        """Per ministry: 1 − exp(−Σ trust) over its ties to other ministries and the Centre."""
-        net = self.network
-        w = np.zeros(net.n_edges)
-        gov = np.concatenate([self._e_mm, self._e_cm])
-        w[gov] = (net.trust * net.active)[gov]
-        return 1.0 - np.exp(-net.strength(w)[self.population.ministries.node])
-
-    def _business_ties(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per firm: coordination (1 − exp(−Σ trust) over all ties) and mean public trust."""
-        net, biz = self.network, self.population.businesses
-        w = net.trust * net.active
-        strength = net.strength(w)[biz.node] if biz.n else np.zeros(0)
-        coordination = 1.0 - np.exp(-strength)
-        e = self._e_biz
-        total = np.bincount(self._biz_of_edge, w[e], biz.n)
-        count = np.bincount(self._biz_of_edge, net.active[e], biz.n)
-        trust = np.divide(total, count, out=np.zeros(biz.n), where=count > 0)
-        return coordination, trust
-
-    def _union_ties(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per union: inclusion (ties to Centre and ministries) and mean trust over its ties."""
-        net, uns = self.network, self.population.unions
-        w = net.trust * net.active
-        gov = np.bincount(self._union_gov_of_edge, w[self._e_union_gov], uns.n)
-        inclusion = 1.0 - np.exp(-gov)
-        e = self._e_union
-        total = np.bincount(self._union_of_edge, w[e], uns.n)
-        count = np.bincount(self._union_of_edge, net.active[e], uns.n)
-        trust = np.divide(total, count, out=np.full(uns.n, 0.5), where=count > 0)
-        return inclusion, trust
-
     # -- one quarter ---------------------------------------------------------------------------
 
     def step(self) -> None:
@@ -491,7 +429,8 @@ class PartnershipModel(mesa.Model):
         alloc = centre_rules.allocate_budgets(self, lev)
 
         # 5. Projects: settle those ending, then firms decide on new ones.
-        coordination, public_trust = self._business_ties()
+        ties = self.tie_state = aggregate_ties(self.network, self.ties)
+        coordination, public_trust = ties.business_coordination, ties.business_trust
         cancel = np.zeros(biz.n, dtype=bool)
         if fiscal_start and biz.n:
             cut = mins.budget_shock < 0.97
@@ -513,7 +452,7 @@ class PartnershipModel(mesa.Model):
         centre_rules.finish_allocation(self, alloc, starts.coinvest, lev)
 
         # 6. Unions: cooperation or dispute.
-        inclusion, union_trust = self._union_ties()
+        inclusion, union_trust = ties.union_inclusion, ties.union_trust
         worker_share = lev.conditionality * self._participation_by_mission()
         before = uns.dispute_left > 0
         union_rules.update_stance(
@@ -532,7 +471,7 @@ class PartnershipModel(mesa.Model):
             ]
         )
         P = np.maximum(P, _TINY)
-        coord = self._ministry_coordination()
+        coord = ties.ministry_coordination
         m_eff = ministry_rules.effectiveness(
             mins.capability,
             cap.reference,
@@ -630,8 +569,8 @@ class PartnershipModel(mesa.Model):
         return 0.0, capacity
 
     def _update_trust(self, lev: LeverValues, res: StepResult, settlement, improved) -> None:
-        """Trust moves toward joint outcomes on ties that worked together; idle ties decay."""
-        net = self.network
+        """Decide which ties worked together and on what outcome, then learn, decay and drop."""
+        net, idx = self.network, self.ties
         u = self.spec.values
         a = self.assumptions.network
         rng = self.streams.trust
@@ -642,52 +581,37 @@ class PartnershipModel(mesa.Model):
         mins = self.population.ministries
         # Government: joint work on pooled budgets (ministry pairs) and oversight (Centre).
         pooled = lev.orchestration * (1.0 - mins.reneged.mean())
-        e = self._e_mm
+        e = idx.ministry_pairs
         interacted[e] = rng.random(len(e)) < 0.1 + pooled
         outcome[e] = success[net.mission[e]]
-        e = self._e_cm
+        e = idx.centre_ministry
         interacted[e] = rng.random(len(e)) < 0.5 + 0.5 * lev.orchestration
         outcome[e] = success[net.mission[e]]
         # Councils: delivering together; outcome is the council's local improvement.
-        if len(self._e_la) and len(improved):
-            e = self._e_la
+        if len(idx.council) and len(improved):
+            e = idx.council
             interacted[e] = rng.random(len(e)) < 0.25 + lev.devolution
-            outcome[e] = improved[self._la_of_edge]
+            outcome[e] = improved[idx.council_row]
         # Firms: ties with their public partners learn at project outcomes and are kept up
         # (neither learn nor decay) while a project runs.
         busy = np.zeros(E, dtype=bool)
-        if len(self._e_biz):
-            e = self._e_biz
-            result = settlement.outcome[self._biz_of_edge]
+        if len(idx.business_public):
+            e, rows = idx.business_public, idx.business_public_row
+            result = settlement.outcome[rows]
             done = ~np.isnan(result)
             interacted[e[done]] = True
             outcome[e[done]] = result[done]
-            busy[e] = self.population.businesses.quarters_left[self._biz_of_edge] > 0
+            busy[e] = self.population.businesses.quarters_left[rows] > 0
         # Unions: cooperating unions share in mission success; disputes sour every tie.
         uns = self.population.unions
-        if len(self._e_union):
-            e = self._e_union
-            who = self._union_of_edge
-            main = uns.missions.argmax(axis=1)[who]
-            coop = uns.cooperating[who]
+        if len(idx.union_edges):
+            e, who = idx.union_edges, idx.union_row
             dispute = uns.dispute_left[who] > 0
-            interacted[e] = coop | dispute
+            interacted[e] = uns.cooperating[who] | dispute
+            main = self._union_main_mission[who]
             outcome[e] = np.where(dispute, a.dispute_trust_outcome, success[main])
-        active = net.active
-        learn = active & interacted
-        net.trust[learn] += u["trust_learning_rate"] * (outcome[learn] - net.trust[learn])
-        idle = active & ~interacted & ~busy
-        net.trust[idle] *= 1.0 - u["trust_decay"]
-        np.clip(net.trust, 0.0, 1.0, out=net.trust)
-        drop = active & (net.trust < a.drop_trust)
-        drop &= rng.random(E) < a.drop_prob
-        n_drop = int(drop.sum())
-        if n_drop:
-            net.active[drop] = False
-            net.brokerable[drop] = True
-            net.version += 1
-        self.ledger.dropped = n_drop
-        net.mark_trust_changed()
+        learn_trust(net, interacted, outcome, busy, u["trust_learning_rate"], u["trust_decay"])
+        self.ledger.dropped = drop_weak_ties(net, rng.random(E), a.drop_trust, a.drop_prob)
 
     def _account(self, alloc, starts, settlement, res: StepResult, P: np.ndarray) -> None:
         ledger = self.ledger

@@ -115,6 +115,11 @@ class CoordinationNetwork:
         self.active = active[order]
         self.brokerable = brokerable[order]
         self.version = 0
+        c = community
+        self.community_src = c[self.src]
+        self.community_dst = c[self.dst]
+        self.same_community = self.community_src == self.community_dst
+        self.cross_sector = np.isin(self.tie, CROSS_SECTOR_TIES)
         self._graph: nx.Graph | None = None
         self._graph_state: tuple[int, int] | None = None
         self._trust_stamp = 0

@@ -14,7 +14,8 @@ Rules (each quarter, vectorised over councils × missions):
   funding formulas), so alone they leave relative positions unchanged; devolved money also
   goes by need × population but is spent at local effectiveness, so places with more
   capability than average catch up and the others fall behind.
-* **Inequality** (:func:`gini`): population-weighted Gini of the mission-average local level.
+* **Inequality** (:func:`partnersim.metrics.council_inequality`): population-weighted Gini of
+  the mission-average local level.
 
 Sources: Mission Critical 01 recommendation 7; Guerrero et al. (2022) on subnational
 transfers in PPI; LGA council counts and ONS populations (data/places.toml); sizes are
@@ -109,21 +110,3 @@ def update_local_levels(
     before = las.level.mean(axis=1)
     las.level = np.clip(las.level + national_change + convergence * alphas * relative, 0.0, 1.0)
     return las.level.mean(axis=1) > before
-
-
-def gini(values: np.ndarray, weights: np.ndarray) -> float:
-    """Population-weighted Gini coefficient of non-negative values (0 = equal)."""
-    if len(values) < 2 or weights.sum() <= 0:
-        return 0.0
-    order = np.argsort(values)
-    v, w = values[order], weights[order]
-    cw = np.cumsum(w)
-    cvw = np.cumsum(v * w)
-    total_w, total_vw = cw[-1], cvw[-1]
-    if total_vw <= 0:
-        return 0.0
-    # Area under the Lorenz curve by trapezoids.
-    lorenz = cvw / total_vw
-    prev = np.concatenate(([0.0], lorenz[:-1]))
-    area = np.sum(w / total_w * (lorenz + prev) / 2.0)
-    return float(1.0 - 2.0 * area)
