@@ -242,7 +242,11 @@ def calibrate(
             betas * np.clip(1 + norm_b, 1.01, 1.5),
             betas * np.clip(1 - norm_b, 0.25, 0.99),
         )
+        # Integral control of the drift, bounded (anti-windup: the drift never needs to exceed
+        # a year's typical change per quarter, which bounds can otherwise push it toward).
         correction += 0.5 * err_a / trends.horizon
+        limit = trends.annual_change / 4
+        correction = np.clip(correction, -limit - drift, limit - drift)
         pairs = [
             step_sizes(rates[i], drift[i] + correction[i], trends.annual_change[i])
             for i in range(n)

@@ -38,12 +38,25 @@ class ResultsError(OSError):
 
 @dataclass(frozen=True, slots=True)
 class Results:
-    """A results folder read back into pandas."""
+    """A results folder read back into pandas.
 
+    Attributes:
+        runs: one row per run — its inputs (scenario or design point and factor values), seed,
+            status, error and scalar outcomes — sorted by run.
+        timeseries: one row per run and quarter: the recorded metrics.
+        manifest: provenance and description of the folder.
+        path: the folder.
+    """
+
+    runs: pd.DataFrame
     timeseries: pd.DataFrame
-    summary: pd.DataFrame
     manifest: dict[str, Any]
     path: Path
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Alias of :attr:`runs` (the name used by ``run`` and ``compare`` folders)."""
+        return self.runs
 
 
 def provenance(cwd: Path | None = None) -> dict[str, Any]:
@@ -159,8 +172,23 @@ def load(path: str | Path) -> Results:
     if not manifest_path.is_file():
         raise ResultsError(f"{path}: not a partnersim results folder (no {MANIFEST})")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("kind") == "sweep":
+        runs = _read_parts(path / "runs")
+        series = _read_parts(path / "timeseries")
+        if len(runs):
+            runs = runs.sort_values("run_id", ignore_index=True)
+        if len(series):
+            series = series.sort_values(["run_id", "step"], ignore_index=True)
+        return Results(runs, series, manifest, path)
     timeseries = (
         pd.read_parquet(path / TIMESERIES) if (path / TIMESERIES).exists() else pd.DataFrame()
     )
     summary = pd.read_parquet(path / SUMMARY) if (path / SUMMARY).exists() else pd.DataFrame()
-    return Results(timeseries, summary, manifest, path)
+    return Results(summary, timeseries, manifest, path)
+
+
+def _read_parts(folder: Path) -> pd.DataFrame:
+    parts = sorted(folder.glob("part-*.parquet"))
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)

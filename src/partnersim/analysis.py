@@ -1,0 +1,251 @@
+"""Analysis of a sweep folder: sensitivity indices, scenario discovery, success by lever region.
+
+* **Sensitivity** (:func:`sensitivity`): for Sobol designs, first- and total-order Sobol'
+  indices (SALib ``sobol.analyze``); for Morris designs, μ* and σ (``morris.analyze``); for
+  other designs (LHS, grid, list), the moment-independent δ and first-order S1 of SALib's
+  ``delta`` method, which accepts any sample. Each outcome is averaged over the replications at
+  a design point; confidence intervals come from a bootstrap over replications (each bootstrap
+  draws, at every point, replications with replacement and recomputes the indices).
+* **Scenario discovery** (:func:`discover`): PRIM (EMA Workbench's ``analysis.prim``) on each
+  mission's "target met" outcome over the factors; the reported box is the densest on the
+  peeling trajectory that still covers at least half of the runs that met the target.
+* **Success by region** (:func:`success_by_region`): the probability of meeting each target
+  (Wilson 95 % interval) in each third of every range factor and at each value of every list
+  factor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from partnersim import data
+from partnersim.results import Results
+from partnersim.summary import wilson_interval
+
+OUTCOMES = (
+    *(f"{m}_level_at_deadline" for m in data.MISSIONS),
+    "private_investment_total",
+    "leverage",
+    "net_public_cost",
+    "mean_gap_closed",
+    "la_gini_final",
+    "cross_silo_tie_share_final",
+)
+"""Outcomes analysed by default."""
+
+
+def factors(results: Results) -> list[dict]:
+    """The sweep's factors, as recorded in its manifest."""
+    return results.manifest["factors"]
+
+
+def _ok(results: Results) -> pd.DataFrame:
+    runs = results.runs
+    return runs[runs["status"] == "ok"] if "status" in runs else runs
+
+
+def _point_means(
+    runs: pd.DataFrame, outcome: str, replications: np.ndarray | None = None
+) -> pd.Series:
+    frame = runs if replications is None else runs.iloc[replications]
+    return frame.groupby("point")[outcome].mean()
+
+
+def sensitivity(
+    results: Results, outcomes: tuple[str, ...] = OUTCOMES, n_boot: int = 100, seed: int = 0
+) -> pd.DataFrame:
+    """Sensitivity indices of each outcome to each factor, with bootstrap 95 % intervals.
+
+    Returns:
+        One row per (outcome, factor, index): ``estimate``, ``low``, ``high``, ``method``.
+    """
+    from partnersim.sweep.design import salib_problem
+    from partnersim.sweep.execute import load_spec
+
+    spec = load_spec(results.path)
+    problem = salib_problem(spec)
+    runs = _ok(results)
+    design = spec.design
+    names = [f.name for f in spec.factors]
+    units = runs.groupby("point")[[f"u_{n}" for n in names]].first() if design != "list" else None
+    points = np.sort(runs["point"].unique())
+    rng = np.random.default_rng(seed)
+    by_point = {p: np.flatnonzero(runs["point"].to_numpy() == p) for p in points}
+    rows = []
+    for outcome in outcomes:
+        if outcome not in runs:
+            continue
+
+        def indices(sample: np.ndarray | None, outcome: str = outcome) -> dict[str, np.ndarray]:
+            y = _point_means(runs, outcome, sample).reindex(points).to_numpy(dtype=float)
+            if np.any(~np.isfinite(y)) or np.nanstd(y) == 0:
+                return {}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                if design == "sobol":
+                    from SALib.analyze import sobol
+
+                    r = sobol.analyze(
+                        problem, y, calc_second_order=False, num_resamples=2, seed=seed
+                    )
+                    return {"S1": np.asarray(r["S1"]), "ST": np.asarray(r["ST"])}
+                if design == "morris":
+                    from SALib.analyze import morris
+
+                    r = morris.analyze(
+                        problem, units.loc[points].to_numpy(), y, num_resamples=2, seed=seed
+                    )
+                    return {"mu_star": np.asarray(r["mu_star"]), "sigma": np.asarray(r["sigma"])}
+                from SALib.analyze import delta
+
+                with (
+                    contextlib.redirect_stdout(io.StringIO()),
+                    contextlib.redirect_stderr(io.StringIO()),
+                ):
+                    r = delta.analyze(
+                        problem, units.loc[points].to_numpy(), y, num_resamples=2, seed=seed
+                    )
+                return {"delta": np.asarray(r["delta_raw"]), "S1": np.asarray(r["S1"])}
+
+        if design == "list" or len(points) < 4:
+            continue
+        estimate = indices(None)
+        if not estimate:
+            continue
+        boot = {k: [] for k in estimate}
+        for _ in range(n_boot):
+            sample = np.concatenate(
+                [rng.choice(idx, size=len(idx), replace=True) for idx in by_point.values()]
+            )
+            b = indices(sample)
+            for k, v in b.items():
+                boot[k].append(v)
+        method = {"sobol": "Sobol'", "morris": "Morris"}.get(design, "delta (moment-independent)")
+        for k, value in estimate.items():
+            draws = np.array(boot[k]) if boot[k] else np.full((1, len(names)), np.nan)
+            with warnings.catch_warnings():  # all-NaN columns: the index is undefined
+                warnings.simplefilter("ignore", RuntimeWarning)
+                low, high = np.nanpercentile(draws, [2.5, 97.5], axis=0)
+            for i, name in enumerate(names):
+                rows.append(
+                    {
+                        "outcome": outcome,
+                        "factor": name,
+                        "index": k,
+                        "estimate": float(value[i]),
+                        "low": float(low[i]),
+                        "high": float(high[i]),
+                        "method": method,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveryBox:
+    """A PRIM box: where in factor space a mission's target is likely to be met."""
+
+    mission: str
+    limits: pd.DataFrame
+    """Restricted factors: ``low``/``high`` (ranges) or ``values`` (lists)."""
+    coverage: float
+    density: float
+    mass: float
+    base_rate: float
+    runs: int
+
+
+def discover(results: Results, mission: str) -> DiscoveryBox | None:
+    """PRIM scenario discovery for ``mission``'s target being met (None if PRIM cannot run)."""
+    with warnings.catch_warnings():  # ema_workbench warns about optional ipyparallel
+        warnings.simplefilter("ignore", UserWarning)
+        from ema_workbench.analysis import prim
+
+    runs = _ok(results)
+    column = f"{mission}_met"
+    runs = runs[runs[column].notna()] if column in runs else runs.iloc[0:0]
+    names = [f["name"] for f in factors(results)]
+    y = runs[column].to_numpy(dtype=bool) if len(runs) else np.zeros(0, bool)
+    if len(runs) < 10 or y.all() or not y.any():
+        return None
+    x = runs[names].copy()
+    for f in factors(results):
+        if f["values"] is not None and not all(isinstance(v, int | float) for v in f["values"]):
+            x[f["name"]] = x[f["name"]].astype("category")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        algorithm = prim.Prim(x, y, peel_alpha=0.1)
+        box = algorithm.find_box()
+    trajectory = box.peeling_trajectory
+    eligible = trajectory[trajectory["coverage"] >= 0.5]
+    choice = int(eligible["density"].idxmax()) if len(eligible) else 0
+    limits = box.box_lims[choice]
+    initial = box.box_lims[0]
+    rows = []
+    for name in names:
+        lo, hi = limits[name].iloc[0], limits[name].iloc[1]
+        lo0, hi0 = initial[name].iloc[0], initial[name].iloc[1]
+        if isinstance(lo, set):
+            if lo != lo0:
+                rows.append(
+                    {"factor": name, "low": np.nan, "high": np.nan, "values": sorted(map(str, lo))}
+                )
+        elif lo != lo0 or hi != hi0:
+            rows.append({"factor": name, "low": float(lo), "high": float(hi), "values": None})
+    stats = trajectory.loc[choice]
+    return DiscoveryBox(
+        mission,
+        pd.DataFrame(rows),
+        float(stats["coverage"]),
+        float(stats["density"]),
+        float(stats["mass"]),
+        float(y.mean()),
+        len(y),
+    )
+
+
+def success_by_region(results: Results, mission: str) -> pd.DataFrame:
+    """P(target met) in each third of every range factor and at each list value."""
+    runs = _ok(results)
+    column = f"{mission}_met"
+    if column not in runs:
+        return pd.DataFrame()
+    runs = runs[runs[column].notna()]
+    rows = []
+    for f in factors(results):
+        name = f["name"]
+        if f["values"] is None:
+            edges = np.linspace(f["low"], f["high"], 4)
+            region = pd.cut(
+                runs[name],
+                edges,
+                include_lowest=True,
+                labels=["low third", "middle third", "high third"],
+            )
+            labels = [f"{a:.3g}–{b:.3g}" for a, b in itertools.pairwise(edges)]
+            mapping = dict(zip(["low third", "middle third", "high third"], labels, strict=True))
+        else:
+            region = runs[name]
+            mapping = None
+        for value, group in runs.groupby(region, observed=True):
+            k, n = int(group[column].sum()), len(group)
+            low, high = wilson_interval(k, n)
+            rows.append(
+                {
+                    "mission": mission,
+                    "factor": name,
+                    "region": mapping[value] if mapping else str(value),
+                    "runs": n,
+                    "p_met": k / n if n else np.nan,
+                    "low": low,
+                    "high": high,
+                }
+            )
+    return pd.DataFrame(rows)

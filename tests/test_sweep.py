@@ -1,0 +1,339 @@
+"""Sweeps: validation, identical results on every backend, failures recorded, kill and resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from partnersim import results
+from partnersim.sweep import SweepSpec, plan, run_sweep
+
+from .conftest import ROOT
+
+SCENARIO = ROOT / "scenarios" / "westminster_default.toml"
+
+
+def write_spec(tmp_path: Path, body: str, name: str = "small") -> Path:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(f'name = "{name}"\nscenario = "{SCENARIO}"\n{body}', encoding="utf-8")
+    return path
+
+
+SMALL = """design = "lhs"
+samples = 5
+replications = 2
+seed = 7
+steps = 6
+
+[levers]
+orchestration = { low = 0.0, high = 1.0 }
+devolution = [0.0, 0.3]
+
+[uncertainties]
+shock = ["none", "energy_price"]
+"""
+
+
+@pytest.fixture
+def small_spec(tmp_path) -> Path:
+    # Small firms and councils keep each run to a few milliseconds.
+    scenario = tmp_path / "base.toml"
+    scenario.write_text(
+        f'extends = "{SCENARIO}"\n[scale]\nn_businesses = 80\nn_local_authorities = 20\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "small.toml"
+    path.write_text(f'name = "small"\nscenario = "{scenario}"\n{SMALL}', encoding="utf-8")
+    return path
+
+
+def comparable(r: results.Results) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return r.runs.drop(columns=["wall_seconds"]), r.timeseries
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "sweeps").glob("*.toml")), ids=lambda p: p.stem)
+def test_shipped_sweeps_validate(path):
+    spec = SweepSpec.from_toml(path)
+    planned = plan(spec)
+    assert len(planned) > 0
+    assert planned["run_id"].is_unique
+    assert path.read_text().startswith("# Question:")
+
+
+def test_plan_records_seeds_and_uses_common_random_numbers(small_spec):
+    p = plan(SweepSpec.from_toml(small_spec))
+    assert len(p) == 5 * 2
+    seeds_by_rep = p.groupby("replication")["seed"].nunique()
+    assert (seeds_by_rep == 1).all(), "each replication uses one seed at every point"
+    assert p.groupby("point")["seed"].nunique().eq(2).all()
+
+
+def test_serial_process_pool_and_dask_cluster_agree(small_spec, tmp_path):
+    serial = run_sweep(small_spec, out=tmp_path / "serial", backend="serial")
+    pool = run_sweep(small_spec, out=tmp_path / "pool", backend="processes", workers=2)
+    with dask_cluster(workers=2) as address:
+        dask = run_sweep(small_spec, out=tmp_path / "dask", scheduler=address)
+    for other in (pool, dask):
+        for a, b in zip(comparable(serial), comparable(other), strict=True):
+            pd.testing.assert_frame_equal(a, b)
+    assert len(serial.runs) == 10
+    assert (serial.runs["status"] == "ok").all()
+    assert serial.manifest["status"] == "complete"
+
+
+class dask_cluster:
+    """A real Dask scheduler and workers started with the `dask` CLI on 127.0.0.1."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.procs: list[subprocess.Popen] = []
+
+    def __enter__(self) -> str:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        address = f"tcp://127.0.0.1:{port}"
+        dask = str(Path(sys.executable).parent / "dask")
+        self.procs.append(
+            subprocess.Popen(
+                [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        self.procs.append(
+            subprocess.Popen(
+                [
+                    dask,
+                    "worker",
+                    address,
+                    "--nworkers",
+                    str(self.workers),
+                    "--nthreads",
+                    "1",
+                    "--host",
+                    "127.0.0.1",
+                    "--no-dashboard",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        from distributed import Client
+
+        deadline = time.time() + 60
+        while True:
+            try:
+                with Client(address, timeout="5s") as client:
+                    client.wait_for_workers(self.workers, timeout=60)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
+        return address
+
+    def __exit__(self, *exc) -> None:
+        for p in reversed(self.procs):
+            p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def test_a_failing_run_is_recorded_and_the_rest_complete(small_spec, tmp_path, monkeypatch):
+    import partnersim.runner as runner
+
+    real = runner.run
+    bad_seed = plan(SweepSpec.from_toml(small_spec))["seed"].iloc[1]
+
+    def flaky(scenario, seed, *args, **kwargs):
+        if seed == bad_seed and scenario.orchestration > 0.5:
+            raise ValueError("simulated failure")
+        return real(scenario, seed, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "run", flaky)
+    out = run_sweep(small_spec, out=tmp_path / "out", backend="serial")
+    failed = out.runs[out.runs["status"] == "error"]
+    assert len(out.runs) == 10
+    assert len(failed) >= 1
+    assert failed["error"].str.contains("ValueError: simulated failure").all()
+    assert (failed["seed"] == bad_seed).all()
+    assert failed["orchestration"].gt(0.5).all()
+    assert (out.runs["status"] == "ok").sum() == 10 - len(failed)
+    assert set(out.timeseries["run_id"]) == set(out.runs.loc[out.runs.status == "ok", "run_id"])
+
+
+def test_killed_sweep_resumes_to_the_same_results(tmp_path):
+    scenario = tmp_path / "base.toml"
+    scenario.write_text(f'extends = "{SCENARIO}"\n[scale]\nn_businesses = 150\n', encoding="utf-8")
+    spec = tmp_path / "long.toml"
+    spec.write_text(
+        f'name = "long"\nscenario = "{scenario}"\ndesign = "lhs"\nsamples = 30\nreplications = 2\n'
+        "seed = 3\nsteps = 12\n[levers]\norchestration = { low = 0.0, high = 1.0 }\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "killed"
+    cli = [sys.executable, "-m", "partnersim.cli"]
+    proc = subprocess.Popen(
+        [*cli, "sweep", str(spec), "--out", str(out), "--workers", "2", "--chunk", "2", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.time() + 120
+    while len(list((out / "runs").glob("part-*.parquet"))) < 4:
+        assert proc.poll() is None, "sweep ended before it could be killed"
+        assert time.time() < deadline
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)  # the parent dies without any chance to clean up
+    proc.wait()
+    os.killpg(proc.pid, signal.SIGKILL)  # and its orphaned workers with it
+    finished = len(results.load(out).runs)
+    assert 0 < finished < 60
+    resumed = subprocess.run(
+        [*cli, "resume", str(out), "--workers", "2", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{60 - finished} to run" in resumed.stderr or "to run" in resumed.stderr
+    after = results.load(out)
+    assert after.runs["run_id"].is_unique
+    assert sorted(after.runs["run_id"]) == list(range(60))
+    reference = run_sweep(spec, out=tmp_path / "reference", backend="serial")
+    for a, b in zip(comparable(after), comparable(reference), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    assert after.manifest["status"] == "complete"
+    assert len(after.manifest["history"]) == 2
+
+
+def test_resume_of_a_complete_sweep_runs_nothing(small_spec, tmp_path):
+    first = run_sweep(small_spec, out=tmp_path / "out", backend="serial")
+    calls = []
+    again = run_sweep(
+        small_spec,
+        out=tmp_path / "out",
+        backend="serial",
+        on_start=lambda planned, todo: calls.append(todo),
+    )
+    assert calls == [0]
+    pd.testing.assert_frame_equal(comparable(first)[0], comparable(again)[0])
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "partnersim.cli", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "fragments"),
+    [
+        (
+            SMALL.replace("orchestration =", "orchestraton ="),
+            ["levers.orchestraton", "did you mean 'orchestration'"],
+        ),
+        (
+            SMALL.replace("high = 1.0", "high = 1.5"),
+            ["levers.orchestration", "high:", "from 0 to 1"],
+        ),
+        (SMALL.replace("low = 0.0, high = 1.0", "low = 0.6, high = 0.2"), ["must be below high"]),
+        (
+            SMALL.replace('shock = ["none", "energy_price"]', "shock = { low = 0, high = 1 }"),
+            ["uncertainties.shock", "categorical"],
+        ),
+        (
+            SMALL.replace('design = "lhs"', 'design = "random"'),
+            ["design", "grid, list, lhs, sobol, morris"],
+        ),
+        (SMALL.replace("samples = 5", "samples = 0"), ["samples", "integer ≥ 1"]),
+        (SMALL.replace('design = "lhs"', 'design = "list"'), ["points", "needs [[points]]"]),
+        (SMALL + "\n[levers\n", ["malformed TOML"]),
+    ],
+    ids=["unknown", "range", "low-high", "categorical", "design", "samples", "list", "toml"],
+)
+def test_bad_sweep_files_fail_cleanly(tmp_path, body, fragments):
+    path = write_spec(tmp_path, body, "bad")
+    result = cli("sweep", str(path), "--out", str(tmp_path / "out"), "--quiet")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "bad.toml" in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_sweep_file_and_missing_scenario(tmp_path):
+    result = cli("sweep", str(tmp_path / "nope.toml"))
+    assert result.returncode == 2
+    assert "no such file" in result.stderr
+    path = tmp_path / "s.toml"
+    path.write_text('scenario = "missing.toml"\n[levers]\norchestration = [0.1]\n')
+    result = cli("sweep", str(path), "--out", str(tmp_path / "o"))
+    assert result.returncode == 2
+    assert "missing.toml" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_report_writes_indices_and_figures(tmp_path):
+    scenario = tmp_path / "base.toml"
+    scenario.write_text(
+        f'extends = "{ROOT / "scenarios" / "mission_driven.toml"}"\n'
+        "[scale]\nn_businesses = 80\nn_local_authorities = 20\n",
+        encoding="utf-8",
+    )
+    spec = tmp_path / "sobol.toml"
+    spec.write_text(
+        f'name = "sob"\nscenario = "{scenario}"\ndesign = "sobol"\nsamples = 8\nreplications = 2\n'
+        "seed = 1\nsteps = 17\n[levers]\norchestration = { low = 0.0, high = 1.0 }\n"
+        "risk_share = { low = 0.0, high = 0.8 }\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert (
+        cli("sweep", str(spec), "--out", str(out), "--backend", "serial", "--quiet").returncode == 0
+    )
+    result = cli("report", str(out), "--bootstrap", "20")
+    assert result.returncode == 0, result.stderr
+    report = out / "report"
+    sens = pd.read_csv(report / "sensitivity.csv")
+    assert {"S1", "ST"} <= set(sens["index"])
+    assert sens["estimate"].notna().any()
+    assert (sens["low"] <= sens["high"]).all()
+    text = (report / "report.md").read_text()
+    for section in ("## Sensitivity", "## Scenario discovery (PRIM)", "## Probability of meeting"):
+        assert section in text
+    assert list(report.glob("sensitivity_*.png"))
+    assert list(report.glob("success_*.png"))
+
+
+def test_ema_workbench_runs_partnersim():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench import SequentialEvaluator, perform_experiments
+
+    from partnersim.ema import ema_model
+    from partnersim.levers import LEVERS
+
+    model = ema_model(replications=2, steps=4, scenario=None)
+    assert {p.name for p in model.levers} == {p.name for p in LEVERS}
+    with SequentialEvaluator(model) as evaluator:
+        experiments, outcomes = perform_experiments(
+            model, scenarios=2, policies=1, evaluator=evaluator
+        )
+    assert len(experiments) == 2
+    assert outcomes["private_investment_total"].shape == (2, 2)
