@@ -40,6 +40,7 @@ def test_readme_cli_examples_run(tmp_path):
     ]
     assert len(commands) >= 3
     (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    (tmp_path / "sweeps").symlink_to(ROOT / "sweeps")
     for command in commands:
         argv = shlex.split(command)
         assert argv[0] == "partnersim"
@@ -55,7 +56,7 @@ def test_readme_cli_examples_run(tmp_path):
 
 
 def test_readme_quick_start_has_exactly_two_commands():
-    quick = README.split("## Quick start", 1)[1].split("##", 1)[0]
+    quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     (block,) = re.findall(r"```bash\n(.*?)```", quick, flags=re.DOTALL)
     assert len([line for line in block.splitlines() if line.strip()]) == 2
 

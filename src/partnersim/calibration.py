@@ -206,6 +206,7 @@ def calibrate(
     alphas_prime = np.array([p[1] for p in pairs])
     betas = np.full(n, 1e-4)
     correction = np.zeros(n)
+    volatility = np.ones(n)
     # Sample-average approximation: the same seeds every iteration (common random numbers), so
     # the iteration converges instead of chasing Monte Carlo noise; the fit is then checked on
     # fresh seeds (``holdout``).
@@ -247,8 +248,14 @@ def calibrate(
         correction += 0.5 * err_a / trends.horizon
         limit = trends.annual_change / 4
         correction = np.clip(correction, -limit - drift, limit - drift)
+        # The same for the step sizes: scale the target annual change by how far the simulated
+        # one missed it (time-varying growth probabilities and bounds make the analytic
+        # solution approximate).
+        volatility = np.clip(
+            volatility * np.sqrt(trends.annual_change / np.maximum(change, 1e-9)), 0.5, 2.0
+        )
         pairs = [
-            step_sizes(rates[i], drift[i] + correction[i], trends.annual_change[i])
+            step_sizes(rates[i], drift[i] + correction[i], trends.annual_change[i] * volatility[i])
             for i in range(n)
         ]
         alphas = np.array([p[0] for p in pairs])

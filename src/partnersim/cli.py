@@ -416,6 +416,83 @@ def report(
             )
 
 
+@app.command()
+@clean_errors
+def calibrate(
+    out: Annotated[
+        Path, typer.Option("--out", help="Where to write the fitted parameters.")
+    ] = Path("structural.toml"),
+    runs: Annotated[
+        int, typer.Option("--runs", min=10, help="Monte Carlo runs per evaluation.")
+    ] = 200,
+    iterations: Annotated[int, typer.Option("--iterations", min=1, help="Most iterations.")] = 30,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Root seed of the Monte Carlo runs.")
+    ] = 0,
+) -> None:
+    """Fit the indicator engine to the status-quo trends (PPI's method plus a volatility target).
+
+    Writes a structural-parameter file with the goodness of fit per indicator; copy it to
+    src/partnersim/data/structural.toml to make it the model's default.
+    """
+    from partnersim import data
+    from partnersim.calibration import calibrate as fit
+    from partnersim.results import check_writable
+
+    check_writable(out.parent / ".probe")
+
+    def progress(iteration: int, worst: float) -> None:
+        typer.echo(f"iteration {iteration}: worst goodness of fit {worst:.3f}", err=True)
+
+    result = fit(
+        runs=min(20, runs), max_runs=runs, max_iterations=iterations, seed=seed, progress=progress
+    )
+    out.write_text(
+        result.to_toml(f"calibrated to data/trends.toml ({runs} runs, seed {seed})"),
+        encoding="utf-8",
+    )
+    typer.echo("mission        GoF level  GoF success  GoF change   (fresh seeds)")
+    for i, m in enumerate(data.MISSIONS):
+        lv, sr, ch = (result.holdout[k][i] for k in range(3))
+        typer.echo(f"{m:<14} {lv:9.3f}  {sr:11.3f}  {ch:10.3f}")
+    typer.echo(f"wrote {out}")
+
+
+@app.command("validate-patterns")
+@clean_errors
+def validate_patterns(
+    seeds: Annotated[int, typer.Option("--seeds", min=2, help="Seeds per scenario.")] = 20,
+    businesses: Annotated[
+        int, typer.Option("--businesses", min=50, help="Business agents.")
+    ] = 1000,
+    write: Annotated[
+        Path | None,
+        typer.Option("--write", help="Markdown file to (re)write the results section of."),
+    ] = None,
+) -> None:
+    """Check the literature's stylised facts over seeds; report where the model disagrees."""
+    from partnersim.validation import all_checks, to_markdown
+
+    checks = all_checks(n_seeds=seeds, n_businesses=businesses)
+    command = f"partnersim validate-patterns --seeds {seeds}" + (
+        f" --businesses {businesses}" if businesses != 1000 else ""
+    )
+    for c in checks:
+        verdict = {True: "shown", False: "NOT shown", None: "inconclusive"}[c.holds]
+        typer.echo(f"[{verdict}] {c.name}\n    {c.finding}")
+    if write is not None:
+        text = write.read_text(encoding="utf-8") if write.exists() else ""
+        start, end = "<!-- BEGIN PATTERNS -->\n", "<!-- END PATTERNS -->"
+        section = start + to_markdown(checks, command) + "\n" + end
+        if start in text and end in text:
+            before, rest = text.split(start, 1)
+            text = before + section + rest.split(end, 1)[1]
+        else:
+            text = text + "\n" + section + "\n"
+        write.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {write}")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
