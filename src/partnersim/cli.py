@@ -133,6 +133,20 @@ def compare(
 def _execute(
     scenarios: list[Scenario], n_seeds: int, root: int, out: Path, quiet: bool, title: str
 ) -> None:
+    from partnersim import results as res
+    from partnersim._figure_worker import FigureWorker
+
+    res.check_writable(out)
+    worker = FigureWorker()  # starts importing matplotlib now, beside Mesa's import
+    try:
+        _run_and_write(scenarios, n_seeds, root, out, quiet, title, worker)
+    finally:
+        worker.cancel()
+
+
+def _run_and_write(
+    scenarios, n_seeds: int, root: int, out: Path, quiet: bool, title: str, worker
+) -> None:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -146,7 +160,6 @@ def _execute(
     from partnersim.runner import derive_seeds, run_manifest
     from partnersim.runner import run as run_one
 
-    res.check_writable(out)
     seeds = derive_seeds(root, n_seeds)
     console = Console(stderr=True)
     runs = []
@@ -176,24 +189,25 @@ def _execute(
             {**run_manifest(s), "values": dict(s.values), "start_steps": dict(s.start_steps)}
             for s in scenarios
         ],
-        "provenance": {**started, "finished": res.provenance()["created"]},
+        "provenance": {**started, "finished": res.now()},
     }
+    # Not dict(groupby): GroupBy has a ``keys`` attribute that dict() would call.
+    by_label = {name: frame for name, frame in timeseries.groupby("scenario", sort=False)}  # noqa: C416
+    figure_title = f"{title} — {len(seeds)} seeds (median, 10–90 % band)"
 
     def fill(folder: Path) -> None:
-        from partnersim.plots import missions_figure
-
+        figure = folder / "missions.png"
+        worker.submit(by_label, figure_title, figure)  # drawn while the tables are written
         res.write_table(timeseries, folder / res.TIMESERIES)
         res.write_table(summary, folder / res.SUMMARY)
         res.write_json(manifest, folder / res.MANIFEST)
-        # Not dict(groupby): GroupBy has a ``keys`` attribute that dict() would call.
-        by_label = {name: frame for name, frame in timeseries.groupby("scenario", sort=False)}  # noqa: C416
-        fig = missions_figure(
-            by_label, title=f"{title} — {len(seeds)} seeds (median, 10–90 % band)"
-        )
-        fig.savefig(folder / "missions.png", dpi=110)
+        _print_tables(summary, len(seeds), scenarios)
+        if not worker.wait():
+            from partnersim.plots import missions_figure
+
+            missions_figure(by_label, title=figure_title).savefig(figure, dpi=100)
 
     res.write_folder(out, fill)
-    _print_tables(summary, len(seeds), scenarios)
     typer.echo(
         f"\nresults: {out}/ (timeseries.parquet, summary.parquet, manifest.json, missions.png)"
     )

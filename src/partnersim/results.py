@@ -59,12 +59,14 @@ class Results:
         return self.runs
 
 
+def now() -> str:
+    """The current UTC time, ISO 8601 to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def provenance(cwd: Path | None = None) -> dict[str, Any]:
     """Host, time and the git commit (with a dirty flag) of the working directory, if any."""
-    out: dict[str, Any] = {
-        "host": socket.gethostname(),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+    out: dict[str, Any] = {"host": socket.gethostname(), "created": now()}
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=5

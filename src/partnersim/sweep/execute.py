@@ -229,7 +229,7 @@ def execute(
     if on_start:
         on_start(len(plan), len(todo))
     manifest = _manifest(folder)
-    started = res.provenance()["created"]
+    started = res.now()
     manifest["status"] = "running"
     manifest["history"].append(
         {
@@ -253,7 +253,7 @@ def execute(
         manifest["status"] = (
             status if finished == len(plan) or status != "complete" else "incomplete"
         )
-        manifest["history"][-1].update(ended=res.provenance()["created"], runs_finished=finished)
+        manifest["history"][-1].update(ended=res.now(), runs_finished=finished)
         manifest["runs_finished"] = finished
         res.write_json(manifest, folder / res.MANIFEST)
     return res.load(folder)
