@@ -101,7 +101,9 @@ def test_engine_matches_run_ppi_in_distribution(case):
         z = np.abs(ours.mean(axis=0) - ref.mean(axis=0)) / se
         assert z.max() < Z, f"{what}: worst z = {z.max():.2f} at indicator {z.argmax()}"
     n = ours_final.shape[1]
-    p_values = np.array([ks_2samp(ours_final[:, i], ref_final[:, i], method="asymp").pvalue for i in range(n)])
+    p_values = np.array(
+        [ks_2samp(ours_final[:, i], ref_final[:, i], method="asymp").pvalue for i in range(n)]
+    )
     worst = p_values.argmin()
     assert p_values[worst] > 1e-3 / (2 * 65), (
         f"final-level distributions differ: p = {p_values[worst]:.2e} at indicator {worst}"
