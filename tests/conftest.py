@@ -28,3 +28,26 @@ def small() -> Scenario:
 def load(name: str) -> Scenario:
     """A shipped scenario by name."""
     return Scenario.from_toml(ROOT / "scenarios" / f"{name}.toml")
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    # Chromium resolves Google hosts on its own even with the flags above; answer NOTFOUND
+    # for every name so that nothing but 127.0.0.1 is ever contacted.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright: drive Debian's Chromium (Playwright cannot download browsers here)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }

@@ -1,0 +1,103 @@
+"""Live dashboard charts (Altair, drawn in the browser): missions and partnership metrics."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from partnersim import data
+from partnersim.plots import OKABE_ITO, format_value
+
+
+def _years(frame: pd.DataFrame) -> pd.Series:
+    start = data.start_quarter()
+    year, q = int(start[:4]), int(start[-1])
+    return year + (q - 1) / 4 + frame["step"] / 4
+
+
+def missions_chart(frame: pd.DataFrame, steps: int):
+    """The five missions in real units, each with its target at its deadline."""
+    import altair as alt
+
+    frame = frame.assign(year=_years(frame))
+    start = _years(pd.DataFrame({"step": [0]}))[0]
+    end = _years(pd.DataFrame({"step": [max(steps, 1)]}))[0]
+    panels = []
+    for m in data.missions():
+        column = f"{m.name}_level"
+        deadline = _years(pd.DataFrame({"step": [m.deadline_step]}))[0]
+        values = frame[column]
+        low = min(values.min(), m.target, m.baseline)
+        high = max(values.max(), m.target, m.baseline)
+        pad = 0.08 * (high - low or 1)
+        y_scale = alt.Scale(domain=[low - pad, high + pad], nice=False)
+        line = (
+            alt.Chart(frame)
+            .mark_line(color=OKABE_ITO[0], strokeWidth=2)
+            .encode(
+                x=alt.X(
+                    "year:Q",
+                    scale=alt.Scale(domain=[start, end]),
+                    axis=alt.Axis(format="d", title="year"),
+                ),
+                y=alt.Y(f"{column}:Q", scale=y_scale, title=m.unit),
+                tooltip=["quarter:N", alt.Tooltip(f"{column}:Q", format=",.1f", title=m.indicator)],
+            )
+        )
+        target = pd.DataFrame(
+            {
+                "year": [deadline],
+                "target": [m.target],
+                "label": [f"target {format_value(m.target)} by {m.target_deadline}"],
+            }
+        )
+        rule = (
+            alt.Chart(pd.DataFrame({"target": [m.target]}))
+            .mark_rule(strokeDash=[5, 4], color="#444444")
+            .encode(y="target:Q")
+        )
+        star = (
+            alt.Chart(target)
+            .mark_point(shape="diamond", filled=True, size=90, color="#000000")
+            .encode(x="year:Q", y="target:Q", tooltip=["label:N"])
+        )
+        panels.append((line + rule + star).properties(width=230, height=150, title=m.label))
+    return alt.vconcat(alt.hconcat(*panels[:3]), alt.hconcat(*panels[3:]))
+
+
+PARTNERSHIP = {
+    "business_participation": "business participation",
+    "union_cooperation": "union cooperation",
+    "mean_trust": "mean trust",
+    "cross_silo_tie_share": "ministry pairs working together",
+}
+
+
+def partnership_chart(frame: pd.DataFrame):
+    """Shares (0–1) of the partnership metrics over time, and private investment per quarter."""
+    import altair as alt
+
+    frame = frame.assign(year=_years(frame))
+    long = frame.melt(id_vars=["year", "quarter"], value_vars=list(PARTNERSHIP), var_name="metric")
+    long["metric"] = long["metric"].map(PARTNERSHIP)
+    shares = (
+        alt.Chart(long)
+        .mark_line()
+        .encode(
+            x=alt.X("year:Q", axis=alt.Axis(format="d")),
+            y=alt.Y("value:Q", scale=alt.Scale(domain=[0, 1]), title="share (0–1)"),
+            color=alt.Color("metric:N", scale=alt.Scale(range=list(OKABE_ITO[:4])), title=None),
+            tooltip=["quarter:N", "metric:N", alt.Tooltip("value:Q", format=".2f")],
+        )
+        .properties(width=300, height=160, title="Partnership")
+    )
+    money = (
+        alt.Chart(frame.dropna(subset=["private_investment"]))
+        .mark_line(color=OKABE_ITO[3])
+        .encode(
+            x=alt.X("year:Q", axis=alt.Axis(format="d")),
+            y=alt.Y("private_investment:Q", title="£bn per quarter"),
+            tooltip=["quarter:N", alt.Tooltip("private_investment:Q", format=".1f")],
+        )
+        .properties(width=300, height=160, title="Private investment committed")
+    )
+    return alt.hconcat(shares, money)

@@ -1,0 +1,239 @@
+"""The coordination network as an interactive Altair chart of named organisations.
+
+Nodes are coloured and shaped by actor kind and sized by budget, capital, members or
+population; ties are drawn as segments whose colour and width follow their trust. Positions
+come from a seeded spring layout of the *potential* network (active and latent ties), computed
+once per model, so the picture stays put while trust evolves and ties are brokered or dropped.
+
+Large networks stay legible in the aggregated view (the default): councils are grouped by
+region and firms by sector, and ties between groups show their count and mean trust. The full
+view shows every actor except firms, of which it shows a deterministic sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+KIND_STYLE = {
+    # kind: (label, colour (Okabe–Ito), Vega shape)
+    "centre": ("Centre / Missions Unit", "#000000", "diamond"),
+    "ministry": ("Ministry", "#0072B2", "square"),
+    "local_authority": ("Councils", "#009E73", "triangle-up"),
+    "union": ("Union", "#E69F00", "cross"),
+    "business": ("Businesses", "#CC79A7", "circle"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Fixed positions and the grouping used to draw one model's network."""
+
+    group: np.ndarray
+    """Display node of each actor (-1: not shown)."""
+    names: list[str]
+    kinds: list[str]
+    xy: np.ndarray
+
+
+def build_layout(model, aggregate: bool = True, max_businesses: int = 300, seed: int = 0) -> Layout:
+    """Group actors (or sample them) and lay the display nodes out once."""
+    net, pop = model.network, model.population
+    n = net.n_nodes
+    group = np.full(n, -1)
+    names: list[str] = []
+    kinds: list[str] = []
+
+    def add(name: str, kind: str) -> int:
+        names.append(name)
+        kinds.append(kind)
+        return len(names) - 1
+
+    group[0] = add(net.name[0], "centre")
+    for node in pop.ministries.node:
+        group[node] = add(net.name[node], "ministry")
+    for node in pop.unions.node:
+        group[node] = add(net.name[node], "union")
+    las, biz = pop.local_authorities, pop.businesses
+    if aggregate:
+        for r, region in enumerate(las.region_names):
+            members = las.node[las.region == r]
+            if len(members):
+                group[members] = add(f"{region} councils ({len(members)})", "local_authority")
+        for s, sector in enumerate(biz.sector_names):
+            members = biz.node[biz.sector == s]
+            if len(members):
+                group[members] = add(f"{sector.capitalize()} firms ({len(members)})", "business")
+    else:
+        for node in las.node:
+            group[node] = add(net.name[node], "local_authority")
+        step = max(1, int(np.ceil(biz.n / max_businesses)))
+        for node in biz.node[::step]:
+            group[node] = add(net.name[node], "business")
+    # Layout on the potential network between display nodes, weighted by tie counts.
+    g = nx.Graph()
+    g.add_nodes_from(range(len(names)))
+    a, b = group[net.src], group[net.dst]
+    keep = (a >= 0) & (b >= 0) & (a != b)
+    pairs = pd.DataFrame({"a": np.minimum(a, b)[keep], "b": np.maximum(a, b)[keep]})
+    counts = pairs.value_counts().reset_index(name="count")
+    g.add_weighted_edges_from(
+        (int(r.a), int(r.b), float(np.log1p(r.count))) for r in counts.itertuples()
+    )
+    positions = nx.spring_layout(g, seed=seed, weight="weight", k=1.6 / np.sqrt(max(len(names), 1)))
+    xy = np.array([positions[i] for i in range(len(names))])
+    return Layout(group, names, kinds, xy)
+
+
+def _sizes(model, layout: Layout) -> np.ndarray:
+    """A size per display node: budgets, members, population or capacity, scaled per kind."""
+    pop = model.population
+    weight = np.zeros(model.network.n_nodes)
+    weight[pop.ministries.node] = pop.ministries.quarterly_budget
+    weight[pop.unions.node] = pop.unions.members
+    weight[pop.local_authorities.node] = pop.local_authorities.population
+    weight[pop.businesses.node] = pop.businesses.capacity
+    weight[0] = 1.0
+    shown = layout.group >= 0
+    total = np.bincount(layout.group[shown], weight[shown], len(layout.names))
+    sizes = np.full(len(layout.names), 300.0)
+    kinds = np.array(layout.kinds)
+    for kind in ("ministry", "union", "local_authority", "business"):
+        mask = kinds == kind
+        if mask.any() and total[mask].max() > 0:
+            sizes[mask] = 80 + 900 * np.sqrt(total[mask] / total[mask].max())
+    sizes[kinds == "centre"] = 700
+    return sizes
+
+
+def network_frames(model, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Node and tie tables of the model's current state, for drawing."""
+    net = model.network
+    a, b = layout.group[net.src], layout.group[net.dst]
+    keep = net.active & (a >= 0) & (b >= 0) & (a != b)
+    ties = pd.DataFrame(
+        {
+            "a": np.minimum(a, b)[keep],
+            "b": np.maximum(a, b)[keep],
+            "trust": net.trust[keep],
+        }
+    )
+    ties = (
+        ties.groupby(["a", "b"]).agg(trust=("trust", "mean"), ties=("trust", "size")).reset_index()
+    )
+    ties["x"], ties["y"] = layout.xy[ties["a"], 0], layout.xy[ties["a"], 1]
+    ties["x2"], ties["y2"] = layout.xy[ties["b"], 0], layout.xy[ties["b"], 1]
+    ties["width"] = 0.6 + 1.4 * np.log1p(ties["ties"])
+
+    # Per display node: ties and mean trust (reads of the current state).
+    shown = net.active & (a >= 0) & (b >= 0)
+    degree = np.bincount(a[shown], minlength=len(layout.names)) + np.bincount(
+        b[shown], minlength=len(layout.names)
+    )
+    trust_sum = np.bincount(a[shown], net.trust[shown], len(layout.names)) + np.bincount(
+        b[shown], net.trust[shown], len(layout.names)
+    )
+    nodes = pd.DataFrame(
+        {
+            "name": layout.names,
+            "kind": [KIND_STYLE[k][0] for k in layout.kinds],
+            "x": layout.xy[:, 0],
+            "y": layout.xy[:, 1],
+            "size": _sizes(model, layout),
+            "active ties": degree,
+            "mean trust": np.round(
+                np.divide(trust_sum, degree, out=np.zeros(len(degree)), where=degree > 0), 3
+            ),
+        }
+    )
+    nodes["state"] = _state_notes(model, layout)
+    return nodes, ties
+
+
+def _state_notes(model, layout: Layout) -> list[str]:
+    """A short state description per display node (for the tooltip)."""
+    pop = model.population
+    notes = [""] * len(layout.names)
+    notes[layout.group[0]] = (
+        f"capability {pop.centre.capability:.2f}; monitoring {model.monitoring:.2f}"
+    )
+    m = pop.ministries
+    for i, node in enumerate(m.node):
+        notes[layout.group[node]] = (
+            f"budget £{m.quarterly_budget[i] * m.budget_shock[i] / 1000:.1f}bn/qtr; capability "
+            f"{m.capability[i]:.2f}; alignment {m.alignment[i]:.2f}"
+            + ("; reneged this quarter" if m.reneged[i] else "")
+        )
+    u = pop.unions
+    for i, node in enumerate(u.node):
+        stance = (
+            "in dispute"
+            if u.dispute_left[i] > 0
+            else ("cooperating" if u.cooperating[i] else "neutral")
+        )
+        notes[layout.group[node]] = f"{u.members[i] / 1e3:,.0f}k members; {stance}"
+    las, biz = pop.local_authorities, pop.businesses
+    for g in np.unique(layout.group[las.node]) if las.n else []:
+        rows = layout.group[las.node] == g
+        notes[g] = (
+            f"capability {las.capability[rows].mean():.2f}; devolved "
+            f"£{las.devolved[rows].sum() / 1000:.2f}bn this quarter"
+        )
+    for g in np.unique(layout.group[biz.node]) if biz.n else []:
+        if g < 0:
+            continue
+        rows = layout.group[biz.node] == g
+        active = (biz.quarters_left[rows] > 0).mean()
+        notes[g] = (
+            f"{active:.0%} with a mission project; "
+            f"£{biz.invested[rows].sum() / 1000:.1f}bn invested"
+        )
+    return notes
+
+
+def network_chart(model, layout: Layout, width: int = 560, height: int = 460):
+    """The Altair chart: ties under nodes, with tooltips."""
+    import altair as alt
+
+    nodes, ties = network_frames(model, layout)
+    kinds = [v[0] for v in KIND_STYLE.values()]
+    scale = alt.Scale(domain=kinds, range=[v[1] for v in KIND_STYLE.values()])
+    shapes = alt.Scale(domain=kinds, range=[v[2] for v in KIND_STYLE.values()])
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15]))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15]))
+    edges = (
+        alt.Chart(ties)
+        .mark_rule(opacity=0.55)
+        .encode(
+            x=x,
+            y=y,
+            x2="x2:Q",
+            y2="y2:Q",
+            color=alt.Color(
+                "trust:Q",
+                scale=alt.Scale(scheme="viridis", domain=[0, 1]),
+                legend=alt.Legend(title="trust (0–1)"),
+            ),
+            strokeWidth=alt.StrokeWidth("width:Q", legend=None),
+            tooltip=[
+                alt.Tooltip("ties:Q", title="active ties"),
+                alt.Tooltip("trust:Q", format=".2f"),
+            ],
+        )
+    )
+    points = (
+        alt.Chart(nodes)
+        .mark_point(filled=True, opacity=0.9, stroke="white", strokeWidth=0.5)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("kind:N", scale=scale, legend=alt.Legend(title="actor")),
+            shape=alt.Shape("kind:N", scale=shapes, legend=None),
+            size=alt.Size("size:Q", legend=None, scale=alt.Scale(range=[30, 1200])),
+            tooltip=["name:N", "kind:N", "state:N", "active ties:Q", "mean trust:Q"],
+        )
+    )
+    return (edges + points).properties(width=width, height=height, title="Coordination network")

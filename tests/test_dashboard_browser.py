@@ -1,0 +1,165 @@
+"""The dashboard as a person uses it: a real server on a free loopback port, driven in Chromium.
+
+Starts ``partnersim dashboard`` (the CLI users run), loads the live page, changes a lever,
+steps several quarters and checks that the network and the mission charts changed and no error
+is shown; picks a broken scenario file and checks its validation message is shown; runs the
+compare page with two scenarios. Every request must stay on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import ROOT
+
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scenarios")
+    for name in ("westminster_default", "mission_driven"):
+        (folder / f"{name}.toml").write_text(
+            f'extends = "{ROOT / "scenarios" / (name + ".toml")}"\nname = "{name}"\n'
+            "[scale]\nn_businesses = 150\nn_local_authorities = 60\n",
+            encoding="utf-8",
+        )
+    (folder / "broken.toml").write_text("[levers]\norchestration = 7\n", encoding="utf-8")
+    port = free_port()
+    log_path = folder / "server.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "partnersim.cli",
+                "dashboard",
+                "--port",
+                str(port),
+                "--scenarios",
+                str(folder),
+                "--results",
+                str(folder / "results"),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://{LOOPBACK}:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"dashboard exited with {proc.returncode}:\n{log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(url + "readyz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    log = log_path.read_text()
+    assert "Could not load URL" not in log, f"a front-end file was missing:\n{log}"
+    assert "Traceback" not in log, log
+
+
+@pytest.fixture
+def watched(page: Page):
+    """The page, with every request, websocket and page error recorded."""
+    seen = {"urls": [], "errors": [], "failed": []}
+    page.on("request", lambda r: seen["urls"].append(r.url))
+    page.on("websocket", lambda ws: seen["urls"].append(ws.url))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("requestfailed", lambda r: seen["failed"].append(r.url))
+    yield page, seen
+    for url in seen["urls"]:
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob"):
+            continue
+        assert parsed.hostname == LOOPBACK, f"request left the machine: {url}"
+    assert not seen["errors"], seen["errors"]
+
+
+def kpi(page: Page, label: str) -> str:
+    return page.locator(".kpi", has_text=f"{label}:").first.inner_text()
+
+
+def test_live_page_steps_a_changed_scenario(dashboard, watched, tmp_path):
+    page, _ = watched
+    page.set_viewport_size({"width": 1500, "height": 1100})
+    page.goto(dashboard)
+    expect(page.locator(".kpi", has_text="quarter: start (step 0)")).to_be_visible(timeout=90_000)
+    charts = page.locator(".vega-embed")
+    expect(charts.first).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(1500)
+    network_before = charts.nth(0).screenshot()
+    missions_before = charts.nth(1).screenshot()
+    trust_before = kpi(page, "mean trust")
+
+    slider = page.locator('[data-parameter="orchestration"] [role="slider"]').first
+    slider.focus()
+    slider.press("End")  # orchestration to its maximum: a new run of the changed scenario
+    expect(slider).to_have_attribute("aria-valuenow", "1")
+    page.wait_for_timeout(1000)
+    expect(page.locator(".kpi", has_text="quarter: start (step 0)")).to_be_visible()
+
+    step = page.get_by_role("button", name="Step")
+    for i in range(1, 7):
+        step.click()
+        expect(page.locator(".kpi", has_text=f"(step {i})")).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1500)
+    assert charts.nth(0).screenshot() != network_before, "the network did not change"
+    assert charts.nth(1).screenshot() != missions_before, "the mission charts did not change"
+    assert kpi(page, "mean trust") != trust_before
+    assert page.locator(".lever-error, .scenario-error").count() == 0
+    page.screenshot(path=str(tmp_path / "live.png"), full_page=True)
+    if os.environ.get("PARTNERSIM_SCREENSHOT"):
+        page.screenshot(path=os.environ["PARTNERSIM_SCREENSHOT"], full_page=False)
+
+
+def test_a_broken_scenario_shows_its_message(dashboard, watched):
+    page, _ = watched
+    page.goto(dashboard)
+    expect(page.locator(".kpi", has_text="quarter:").first).to_be_visible(timeout=90_000)
+    page.locator(".v-select", has_text="Scenario").first.click()
+    page.locator(".v-list-item", has_text="broken").first.click()
+    message = page.locator(".scenario-error")
+    expect(message).to_be_visible(timeout=30_000)
+    expect(message).to_contain_text("levers.orchestration")
+    expect(message).to_contain_text("out of range")
+
+
+def test_compare_page_runs_two_scenarios(dashboard, watched):
+    page, _ = watched
+    page.goto(dashboard + "compare")
+    run = page.get_by_role("button", name="Run")
+    expect(run).to_be_enabled(timeout=90_000)
+    run.click()
+    expect(page.get_by_text("Probability of meeting each target")).to_be_visible(timeout=180_000)
+    expect(page.locator("img").first).to_be_visible()
+    expect(page.get_by_text("mission_driven: P(met)")).to_be_visible()
