@@ -16,7 +16,7 @@ import solara.server.kernel_context as kernel_context
 import solara.server.starlette
 
 from partnersim.app import ComparePage, LiveModel, SweepExplorer
-from partnersim.app.network_view import build_layout, network_frames
+from partnersim.netview import build_layout, network_frames
 from partnersim.levers import LEVERS
 
 from .conftest import ROOT

@@ -126,3 +126,64 @@ def metric_figure(
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 5), frameon=False)
     return fig
+
+
+def network_figure(model, aggregate: bool = True, seed: int = 0) -> Figure:
+    """The model's coordination network now, as a static figure (the dashboard's view).
+
+    Nodes are coloured and shaped by actor kind and sized by budget, members, population or
+    capital; ties are coloured by trust (viridis) and thickened by their number. With
+    ``aggregate`` councils are grouped by region and firms by sector.
+    """
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.lines import Line2D
+
+    from partnersim.netview import KIND_STYLE, build_layout, network_frames
+
+    layout = build_layout(model, aggregate=aggregate, seed=seed)
+    nodes, ties = network_frames(model, layout)
+    fig = Figure(figsize=(8.5, 7))
+    ax = fig.subplots()
+    cmap = colormaps["viridis"]
+    for t in ties.itertuples():
+        ax.plot(
+            [t.x, t.x2],
+            [t.y, t.y2],
+            color=cmap(t.trust),
+            linewidth=t.width * 0.7,
+            alpha=0.55,
+            zorder=1,
+        )
+    markers = {"diamond": "D", "square": "s", "triangle-up": "^", "cross": "P", "circle": "o"}
+    handles = []
+    for label, colour, shape in KIND_STYLE.values():
+        rows = nodes[nodes["kind"] == label]
+        ax.scatter(
+            rows["x"],
+            rows["y"],
+            s=rows["size"] * 0.5,
+            c=colour,
+            marker=markers[shape],
+            edgecolors="white",
+            linewidths=0.5,
+            zorder=2,
+        )
+        handles.append(
+            Line2D([], [], marker=markers[shape], color=colour, linestyle="", label=label)
+        )
+    for r in nodes[nodes["kind"].isin(["Centre / Missions Unit", "Ministry"])].itertuples():
+        ax.annotate(
+            r.name.replace("Department for ", "").replace("Department of ", ""),
+            (r.x, r.y),
+            fontsize=6,
+            ha="center",
+            va="bottom",
+            xytext=(0, 5),
+            textcoords="offset points",
+        )
+    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False)
+    fig.colorbar(ScalarMappable(cmap=cmap), ax=ax, shrink=0.6, label="trust (0–1)")
+    ax.set_axis_off()
+    ax.set_title(f"Coordination network, quarter {model.steps}")
+    return fig

@@ -10,8 +10,8 @@ import solara
 
 from partnersim.app.charts import missions_chart, partnership_chart
 from partnersim.app.controls import ScenarioControls, load_scenario, scenario_files
-from partnersim.app.network_view import build_layout, network_chart
 from partnersim.app.settings import scenarios_dir
+from partnersim.netview import build_layout, network_chart
 from partnersim.scenario import Scenario, ScenarioError
 
 

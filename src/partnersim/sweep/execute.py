@@ -185,6 +185,7 @@ def prepare(spec: SweepSpec, folder: Path) -> pd.DataFrame:
             "sweep_file": str(spec.path) if spec.path else None,
             "sweep_hash": spec.content_hash,
             "sweep_text": spec.text,
+            "sweep_tables": spec.raw,
             "scenario": spec.base.name,
             "scenario_file": str(spec.base.path) if spec.base.path else None,
             "scenario_hash": spec.base.content_hash,
@@ -309,8 +310,6 @@ def load_spec(folder: str | Path) -> SweepSpec:
     The sweep file's text is in the manifest and the fully resolved base scenario in
     ``inputs/``, so a sweep resumes even if the original files moved or changed.
     """
-    import tomllib
-
     folder = Path(folder)
     if not (folder / res.MANIFEST).exists():
         raise SweepError(
@@ -322,7 +321,7 @@ def load_spec(folder: str | Path) -> SweepSpec:
             str(folder),
             [Problem("<folder>", f"holds a {manifest.get('kind')!r} result, not a sweep")],
         )
-    raw = tomllib.loads(manifest["sweep_text"])
+    raw = dict(manifest["sweep_tables"])
     raw["scenario"] = str((folder / "inputs" / "scenario.resolved.toml").resolve())
     raw.pop("steps", None)  # already part of the resolved scenario
     spec = SweepSpec.from_dict(raw, source=str(folder / res.MANIFEST))

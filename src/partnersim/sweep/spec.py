@@ -119,6 +119,8 @@ class SweepSpec:
     points: tuple[Mapping[str, Any], ...]
     path: Path | None
     text: str
+    raw: Mapping[str, Any]
+    """The parsed tables the spec was built from (recorded so a sweep can be rebuilt)."""
 
     @property
     def content_hash(self) -> str:
@@ -299,6 +301,7 @@ class SweepSpec:
             tuple(points),
             path,
             text,
+            dict(raw),
         )
         # Every point must make a valid scenario (cross-field rules included).
         from partnersim.sweep.design import design_points

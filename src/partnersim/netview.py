@@ -1,4 +1,4 @@
-"""The coordination network as an interactive Altair chart of named organisations.
+"""Drawing the coordination network: fixed layouts, grouping, and an interactive Altair chart.
 
 Nodes are coloured and shaped by actor kind and sized by budget, capital, members or
 population; ties are drawn as segments whose colour and width follow their trust. Positions

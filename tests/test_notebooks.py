@@ -1,0 +1,53 @@
+"""Every notebook runs top to bottom at small sizes, and is committed without outputs."""
+
+from __future__ import annotations
+
+import os
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from .conftest import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SMALL = {
+    "PARTNERSIM_NB_SEEDS": "3",
+    "PARTNERSIM_NB_BUSINESSES": "150",
+    "PARTNERSIM_NB_POINTS": "12",
+    "PARTNERSIM_NB_SOBOL": "4",
+    "PARTNERSIM_NB_REPLICATIONS": "1",
+}
+
+
+def test_there_are_four_notebooks():
+    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_without_outputs(path):
+    book = nbformat.read(path, as_version=4)
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs, f"{path.name}: strip outputs before committing"
+            assert cell.execution_count is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs(path, monkeypatch):
+    for key, value in SMALL.items():
+        monkeypatch.setenv(key, value)
+    book = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        book, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    client.execute()
+    errors = [
+        o
+        for c in book.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
+    assert not errors
+    assert os.environ["PARTNERSIM_NB_SEEDS"] == "3"
