@@ -16,8 +16,8 @@ import solara.server.kernel_context as kernel_context
 import solara.server.starlette
 
 from partnersim.app import ComparePage, LiveModel, SweepExplorer
-from partnersim.netview import build_layout, network_frames
 from partnersim.levers import LEVERS
+from partnersim.netview import build_layout, network_frames
 
 from .conftest import ROOT
 
