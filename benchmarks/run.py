@@ -350,10 +350,10 @@ def sweeps(quick: bool) -> list[Row]:
             encoding="utf-8",
         )
 
-        def spec(name: str, samples: int) -> Path:
+        def spec(name: str, samples: int, scenario: Path = base) -> Path:
             path = tmp / f"{name}.toml"
             path.write_text(
-                f'name = "{name}"\nscenario = "{base}"\ndesign = "lhs"\nsamples = {samples}\n'
+                f'name = "{name}"\nscenario = "{scenario}"\ndesign = "lhs"\nsamples = {samples}\n'
                 "replications = 2\nseed = 1\n[levers]\norchestration = { low = 0.0, high = 1.0 }\n"
                 "risk_share = { low = 0.0, high = 0.8 }\n",
                 encoding="utf-8",
@@ -395,9 +395,11 @@ def sweeps(quick: bool) -> list[Row]:
         small, large = (100, 1000)
         _, mem_small = measure(spec("s", small), "s", "--backend", "serial")
         _, mem_large = measure(spec("l", large), "l", "--backend", "serial")
-        through = spec("t", 150 if quick else 400)
-        wall_one, _ = measure(through, "t1", "--workers", "1", "--chunk", "4")
-        wall_two, _ = measure(through, "t2", "--workers", "2", "--chunk", "4")
+        # Throughput with runs of the default size (the memory check above uses tiny runs).
+        default = ROOT / "scenarios" / "westminster_default.toml"
+        through = spec("t", 40 if quick else 100, default)
+        wall_one, _ = measure(through, "t1", "--workers", "1", "--chunk", "8")
+        wall_two, _ = measure(through, "t2", "--workers", "2", "--chunk", "8")
         one, two = throughput("t1"), throughput("t2")
     return [
         Row(
