@@ -73,6 +73,41 @@ def test_run_writes_results_and_prints_the_table(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_closed_stdout_still_saves_results(tmp_path):
+    """`partnersim run ... | head` must not lose the results when the reader goes away."""
+    out = tmp_path / "out"
+    args = ["run", str(small_scenario(tmp_path)), *SMALL, "--out", str(out)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "partnersim.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    proc.stdout.close()  # the reader is gone before anything is printed
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err.decode()
+    assert (out / "summary.parquet").exists() and (out / "missions.png").exists()
+
+
+def test_fast_exit_flushes_output_and_runs_exit_handlers(tmp_path):
+    """The CLI skips interpreter teardown, but not buffered output or atexit handlers."""
+    flag = tmp_path / "atexit-ran"
+    scenario = ROOT / "scenarios" / "mission_driven.toml"
+    code = (
+        "import atexit, pathlib, sys\n"
+        f"atexit.register(pathlib.Path({str(flag)!r}).write_text, 'yes')\n"
+        "from partnersim.cli import main\n"
+        f"sys.argv = ['partnersim', 'validate', {str(scenario)!r}]\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok  ")
+    assert flag.read_text() == "yes"
+
+
 def test_same_root_seed_same_results(tmp_path):
     scenario = str(small_scenario(tmp_path))
     for name in ("a", "b"):

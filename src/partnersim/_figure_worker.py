@@ -2,8 +2,10 @@
 
 Importing matplotlib and drawing the missions figure take as long as the simulation itself for
 a single run. The CLI forks this helper before it imports Mesa, so that matplotlib's import
-overlaps Mesa's on a second core; when the runs are done the parent sends the results through
-a pipe and the helper draws and saves the figure while the parent writes the tables. Where
+overlaps Mesa's on a second core, and the helper lays out and draws the empty figure (ticks,
+fonts, text caches) while the parent simulates; when the runs are done the parent sends the
+results through a pipe and the helper draws them and saves the figure while the parent writes
+the tables. Where
 fork is unavailable or unsafe (other threads running), or anything goes wrong in the helper,
 the parent draws the figure itself.
 """
@@ -44,12 +46,18 @@ class FigureWorker:
             os.close(self._from_child)
             ok = False
             try:
-                from partnersim.plots import missions_figure  # the slow import, overlapped
+                from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+                from partnersim.plots import fill_missions, missions_layout  # slow, overlapped
+
+                # Lay out and draw the empty figure once while the parent simulates: ticks,
+                # fonts and text-layout caches are then ready when the results arrive.
+                figure = missions_layout()
+                FigureCanvasAgg(figure).draw()
                 payload = _read_all(to_child_r)
                 if payload:  # empty: the parent gave up (an error, or nothing to draw)
                     runs, title, path = pickle.loads(payload)
-                    missions_figure(runs, title=title).savefig(path, dpi=100)
+                    fill_missions(figure, runs, title=title).savefig(path, dpi=100)
                     ok = True
             finally:
                 os.write(from_child_w, b"1" if ok else b"0")

@@ -62,6 +62,80 @@ def _draw_band(ax, frame: pd.DataFrame, column: str, colour: str, label: str | N
     ax.plot(x, b["median"], color=colour, linewidth=1.8, label=label)
 
 
+def missions_layout() -> Figure:
+    """The missions figure without data: panels, targets, milestones, labels and ticks.
+
+    It depends only on the mission data, so the CLI's figure helper builds it and draws it
+    once (which creates the tick artists and warms font and layout caches) while the
+    simulation is still running; :func:`fill_missions` then adds the results. Axis limits
+    are provisional (the default ten-year horizon) and are re-fitted to the data by
+    :func:`fill_missions`.
+    """
+    # A fixed layout: constrained layout would cost a third of the drawing time.
+    fig = Figure(figsize=(13, 7.5))
+    fig.subplots_adjust(left=0.06, right=0.985, top=0.91, bottom=0.13, wspace=0.32, hspace=0.38)
+    axes = fig.subplots(2, 3).ravel()
+    x_range = (_year(0), _year(40))
+    for ax, m in zip(axes, data.missions(), strict=False):
+        ax.axhline(m.target, color="#444444", linestyle="--", linewidth=1)
+        ax.plot(
+            [_year(m.deadline_step)],
+            [m.target],
+            marker="*",
+            color="#000000",
+            markersize=11,
+            zorder=5,
+        )
+        for milestone in m.milestones:
+            x = _year(milestone.deadline_step)
+            ax.plot([x], [milestone.target], marker="D", color="#444444", markersize=5)
+        ax.set_title(m.label)
+        ax.set_ylabel(f"{m.indicator}\n({m.unit})", fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax = axes[5]
+    ax.set_title("Private investment in mission projects")
+    ax.set_ylabel("£bn committed per quarter", fontsize=8)
+    for ax in axes:
+        ax.set_xlabel("year")
+        ax.grid(alpha=0.3)
+        ax.set_xlim(*x_range)  # provisional: enough ticks exist before the data arrive
+    return fig
+
+
+def fill_missions(
+    fig: Figure, runs: Mapping[str, pd.DataFrame], title: str | None = None
+) -> Figure:
+    """Draw results into a :func:`missions_layout` figure (see :func:`missions_figure`)."""
+    axes = fig.axes[:6]
+    colours = dict(zip(runs, OKABE_ITO, strict=False))
+    last = max((int(frame["step"].max()) for frame in runs.values()), default=40)
+    for ax, m in zip(axes, data.missions(), strict=False):
+        for label, frame in runs.items():
+            _draw_band(ax, frame, f"{m.name}_level", colours[label], label)
+        late = m.deadline_step > 0.7 * last
+        ax.annotate(
+            f"target {format_value(m.target)} by {m.target_deadline}",
+            (_year(m.deadline_step), m.target),
+            textcoords="offset points",
+            xytext=(-6 if late else 4, 6 if m.higher_is_better else -14),
+            ha="right" if late else "left",
+            fontsize=8,
+        )
+    for label, frame in runs.items():
+        _draw_band(axes[5], frame, "private_investment", colours[label], label)
+    for ax in axes:
+        ax.set_autoscale_on(True)
+        ax.relim()
+        ax.autoscale_view()
+    handles, labels = axes[0].get_legend_handles_labels()
+    if labels:
+        fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 5), frameon=False)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
 def missions_figure(runs: Mapping[str, pd.DataFrame], title: str | None = None) -> Figure:
     """The five missions (and private investment) over time, one line per scenario.
 
@@ -71,47 +145,7 @@ def missions_figure(runs: Mapping[str, pd.DataFrame], title: str | None = None) 
             percentiles.
         title: figure title.
     """
-    # A fixed layout: constrained layout would cost a third of the drawing time.
-    fig = Figure(figsize=(13, 7.5))
-    fig.subplots_adjust(left=0.06, right=0.985, top=0.91, bottom=0.13, wspace=0.32, hspace=0.38)
-    axes = fig.subplots(2, 3).ravel()
-    colours = dict(zip(runs, OKABE_ITO, strict=False))
-    for ax, m in zip(axes, data.missions(), strict=False):
-        for label, frame in runs.items():
-            _draw_band(ax, frame, f"{m.name}_level", colours[label], label)
-        deadline = _year(m.deadline_step)
-        ax.axhline(m.target, color="#444444", linestyle="--", linewidth=1)
-        ax.plot([deadline], [m.target], marker="*", color="#000000", markersize=11, zorder=5)
-        late = m.deadline_step > 0.7 * max(int(frame["step"].max()) for frame in runs.values())
-        ax.annotate(
-            f"target {format_value(m.target)} by {m.target_deadline}",
-            (deadline, m.target),
-            textcoords="offset points",
-            xytext=(-6 if late else 4, 6 if m.higher_is_better else -14),
-            ha="right" if late else "left",
-            fontsize=8,
-        )
-        for milestone in m.milestones:
-            x = _year(milestone.deadline_step)
-            ax.plot([x], [milestone.target], marker="D", color="#444444", markersize=5)
-        ax.set_title(m.label)
-        ax.set_ylabel(f"{m.indicator}\n({m.unit})", fontsize=8)
-        ax.set_xlabel("year")
-        ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
-        ax.yaxis.set_major_locator(MaxNLocator(5))
-        ax.grid(alpha=0.3)
-    ax = axes[5]
-    for label, frame in runs.items():
-        _draw_band(ax, frame, "private_investment", colours[label], label)
-    ax.set_title("Private investment in mission projects")
-    ax.set_ylabel("£bn committed per quarter", fontsize=8)
-    ax.set_xlabel("year")
-    ax.grid(alpha=0.3)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 5), frameon=False)
-    if title:
-        fig.suptitle(title)
-    return fig
+    return fill_missions(missions_layout(), runs, title)
 
 
 def metric_figure(
