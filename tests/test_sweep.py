@@ -232,6 +232,51 @@ def test_resume_of_a_complete_sweep_runs_nothing(small_spec, tmp_path):
     pd.testing.assert_frame_equal(comparable(first)[0], comparable(again)[0])
 
 
+def test_results_are_read_on_demand_and_in_part(small_spec, tmp_path):
+    run_sweep(small_spec, out=tmp_path / "out", backend="serial")
+    opened = results.load(tmp_path / "out")
+    assert opened._tables == {"runs": None, "timeseries": None}  # nothing read yet
+    some = opened.read_timeseries(columns=["nhs_level"], run_ids=[3, 1])
+    keys = ["run_id", "step", "quarter"]
+    assert list(some.columns) == [*keys, "nhs_level"]
+    assert sorted(set(some["run_id"])) == [1, 3]
+    full = opened.timeseries
+    expected = full.loc[full["run_id"].isin([1, 3]), [*keys, "nhs_level"]]
+    pd.testing.assert_frame_equal(some, expected.reset_index(drop=True))
+    status = opened.read_runs(["run_id", "status"])
+    assert len(status) == len(opened.runs) == opened.manifest["runs_planned"] == 10
+    assert set(status["status"]) == {"ok"}
+
+
+def double(x: int) -> int:
+    return 2 * x
+
+
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_backends_draw_tasks_lazily(backend):
+    """A sweep of any size holds only a window of its tasks in memory."""
+    from partnersim.backends import IN_FLIGHT_PER_WORKER, make_backend
+
+    drawn = []
+
+    def tasks():
+        for i in range(40):
+            drawn.append(i)
+            yield i
+
+    b = make_backend(backend, workers=1)
+    try:
+        seen = []
+        for task, result in b.map_unordered(double, tasks()):
+            assert result == 2 * task
+            if not seen:  # the first result: only the first window has been drawn
+                assert len(drawn) <= IN_FLIGHT_PER_WORKER + 1
+            seen.append(task)
+    finally:
+        b.close()
+    assert sorted(seen) == list(range(40))
+
+
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "partnersim.cli", *args], capture_output=True, text=True, timeout=300

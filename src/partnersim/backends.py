@@ -14,12 +14,19 @@ its scenario and seed.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
+
+IN_FLIGHT_PER_WORKER = 4
+"""Tasks submitted ahead per worker: enough to keep workers busy, few enough that a sweep of
+any size holds only a window of its tasks (and their results) in memory."""
+
+_DONE = object()
 
 
 class Backend(Protocol):
@@ -73,9 +80,19 @@ class ProcessPoolBackend:
 
     def map_unordered(self, fn, tasks):  # noqa: D102 - see Backend
         self._pool = self._new_pool()
-        pending: dict[Future, Any] = {self._pool.submit(fn, t): t for t in tasks}
+        tasks = iter(tasks)
+        window = IN_FLIGHT_PER_WORKER * self.workers
+        pending: dict[Future, Any] = {}
         restarts = 0
+
+        def top_up(extra: list[Any] = ()) -> None:  # submit until the window is full
+            for task in extra:
+                pending[self._pool.submit(fn, task)] = task
+            while len(pending) < window and (task := next(tasks, _DONE)) is not _DONE:
+                pending[self._pool.submit(fn, task)] = task
+
         try:
+            top_up()
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 broken = []
@@ -96,9 +113,12 @@ class ProcessPoolBackend:
                     restarts += 1
                     # Every other pending future is lost with the pool: resubmit them all.
                     todo = broken + list(pending.values())
+                    pending.clear()
                     self._pool.shutdown(wait=False, cancel_futures=True)
                     self._pool = self._new_pool()
-                    pending = {self._pool.submit(fn, t): t for t in todo}
+                    top_up(todo)
+                else:
+                    top_up()
         finally:
             self.close()
 
@@ -140,14 +160,24 @@ class DaskBackend:
     def map_unordered(self, fn, tasks):  # noqa: D102 - see Backend
         from distributed import as_completed
 
-        tasks = list(tasks)
-        futures = [self.client.submit(fn, t, pure=False, retries=2) for t in tasks]
-        index = {f.key: t for f, t in zip(futures, tasks, strict=True)}
+        tasks = iter(tasks)
+        window = IN_FLIGHT_PER_WORKER * max(self.workers, 1)
+        index: dict[str, Any] = {}
+
+        def submit(task: Any):
+            future = self.client.submit(fn, task, pure=False, retries=2)
+            index[future.key] = task
+            return future
+
+        first = [submit(t) for t in itertools.islice(tasks, window)]
+        queue = as_completed(first, with_results=True)
         try:
-            for future, result in as_completed(futures, with_results=True):
-                yield index[future.key], result
+            for future, result in queue:
+                yield index.pop(future.key), result
+                if (task := next(tasks, _DONE)) is not _DONE:
+                    queue.add(submit(task))
         finally:
-            for f in futures:
+            for f in queue.futures:
                 f.cancel()
 
     def close(self) -> None:  # noqa: D102 - see Backend

@@ -20,12 +20,12 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 TIMESERIES = "timeseries.parquet"
 SUMMARY = "summary.parquet"
@@ -36,9 +36,12 @@ class ResultsError(OSError):
     """A results folder that cannot be written or read."""
 
 
-@dataclass(frozen=True, slots=True)
 class Results:
-    """A results folder read back into pandas.
+    """A results folder, read into pandas on demand.
+
+    Tables are read the first time they are used and then kept, so opening a sweep of a
+    hundred thousand runs costs nothing until its tables are needed; for a sweep too large to
+    hold, :meth:`read_timeseries` reads only some columns or runs.
 
     Attributes:
         runs: one row per run — its inputs (scenario or design point and factor values), seed,
@@ -48,15 +51,87 @@ class Results:
         path: the folder.
     """
 
-    runs: pd.DataFrame
-    timeseries: pd.DataFrame
-    manifest: dict[str, Any]
-    path: Path
+    def __init__(
+        self,
+        manifest: dict[str, Any],
+        path: Path,
+        runs: pd.DataFrame | None = None,
+        timeseries: pd.DataFrame | None = None,
+    ) -> None:
+        self.manifest = manifest
+        self.path = Path(path)
+        self._tables = {"runs": runs, "timeseries": timeseries}
+
+    def __repr__(self) -> str:
+        return f"Results({self.manifest.get('kind', '?')!r}, path={str(self.path)!r})"
+
+    @property
+    def is_sweep(self) -> bool:
+        """Whether the folder holds a sweep (tables in parts) or a run/compare."""
+        return self.manifest.get("kind") == "sweep"
+
+    @property
+    def runs(self) -> pd.DataFrame:  # noqa: D102 - see the class docstring
+        if self._tables["runs"] is None:
+            if self.is_sweep:
+                runs = _read_parts(self.path / "runs")
+                self._tables["runs"] = (
+                    runs.sort_values("run_id", ignore_index=True) if len(runs) else runs
+                )
+            else:
+                self._tables["runs"] = _read_if_exists(self.path / SUMMARY)
+        return self._tables["runs"]
 
     @property
     def summary(self) -> pd.DataFrame:
         """Alias of :attr:`runs` (the name used by ``run`` and ``compare`` folders)."""
         return self.runs
+
+    @property
+    def timeseries(self) -> pd.DataFrame:  # noqa: D102 - see the class docstring
+        if self._tables["timeseries"] is None:
+            self._tables["timeseries"] = self.read_timeseries()
+        return self._tables["timeseries"]
+
+    def read_runs(self, columns: Iterable[str]) -> pd.DataFrame:
+        """Read some columns of :attr:`runs` without keeping them (cheap for large sweeps)."""
+        columns = list(columns)
+        if self._tables["runs"] is not None:
+            return self._tables["runs"][columns]
+        if not self.is_sweep:
+            return _read_if_exists(self.path / SUMMARY)[columns]
+        return _read_parts(self.path / "runs", columns=columns)
+
+    def read_timeseries(
+        self, columns: Iterable[str] | None = None, run_ids: Iterable[int] | None = None
+    ) -> pd.DataFrame:
+        """Read part of the time series without keeping it: some columns, some runs (sweeps).
+
+        Args:
+            columns: metric columns to read (the key columns are always included).
+            run_ids: for a sweep, the runs to read.
+        """
+        if not self.is_sweep:
+            frame = _read_if_exists(self.path / TIMESERIES)
+            return frame if columns is None else frame[_with_keys(columns, frame.columns)]
+        wanted = None
+        if columns is not None:
+            first = next(iter(sorted((self.path / "timeseries").glob("part-*.parquet"))), None)
+            if first is None:
+                return pd.DataFrame()
+            wanted = _with_keys(columns, pq.read_schema(first).names)
+        where = None if run_ids is None else [("run_id", "in", sorted(set(run_ids)))]
+        frame = _read_parts(self.path / "timeseries", columns=wanted, filters=where)
+        return frame.sort_values(["run_id", "step"], ignore_index=True) if len(frame) else frame
+
+
+def _with_keys(columns: Iterable[str], available: Iterable[str]) -> list[str]:
+    keys = [k for k in ("run_id", "scenario", "seed", "step", "quarter") if k in set(available)]
+    return keys + [c for c in columns if c not in keys]
+
+
+def _read_if_exists(path: Path) -> pd.DataFrame:
+    return pd.read_parquet(path) if path.exists() else pd.DataFrame()
 
 
 def now() -> str:
@@ -164,33 +239,33 @@ def runs_tables(results: Iterable) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def load(path: str | Path) -> Results:
-    """Read a results folder written by ``partnersim run``, ``compare`` or ``sweep``.
+    """Open a results folder written by ``partnersim run``, ``compare`` or ``sweep``.
+
+    Only the manifest is read here; the tables are read when first used (a missing table
+    reads as an empty DataFrame).
 
     Raises:
-        ResultsError: the folder or one of its tables is missing.
+        ResultsError: the folder is not a results folder (no manifest).
     """
     path = Path(path)
     manifest_path = path / MANIFEST
     if not manifest_path.is_file():
         raise ResultsError(f"{path}: not a partnersim results folder (no {MANIFEST})")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if manifest.get("kind") == "sweep":
-        runs = _read_parts(path / "runs")
-        series = _read_parts(path / "timeseries")
-        if len(runs):
-            runs = runs.sort_values("run_id", ignore_index=True)
-        if len(series):
-            series = series.sort_values(["run_id", "step"], ignore_index=True)
-        return Results(runs, series, manifest, path)
-    timeseries = (
-        pd.read_parquet(path / TIMESERIES) if (path / TIMESERIES).exists() else pd.DataFrame()
-    )
-    summary = pd.read_parquet(path / SUMMARY) if (path / SUMMARY).exists() else pd.DataFrame()
-    return Results(summary, timeseries, manifest, path)
+    return Results(manifest, path)
 
 
-def _read_parts(folder: Path) -> pd.DataFrame:
+def _read_parts(
+    folder: Path, columns: list[str] | None = None, filters: list | None = None
+) -> pd.DataFrame:
+    """Concatenate a sweep table's parts, one small file at a time.
+
+    Reading part by part keeps memory proportional to the rows kept: a multi-file dataset
+    reader holds buffers and metadata for every file and grew by tens of MiB on sweeps of
+    thousands of parts.
+    """
     parts = sorted(folder.glob("part-*.parquet"))
     if not parts:
-        return pd.DataFrame()
-    return pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+        return pd.DataFrame(columns=columns) if columns else pd.DataFrame()
+    frames = [pd.read_parquet(p, columns=columns, filters=filters) for p in parts]
+    return pd.concat(frames, ignore_index=True)

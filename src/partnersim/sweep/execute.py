@@ -18,11 +18,12 @@ its error, inputs and seed, and the sweep goes on.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,24 +85,24 @@ def run_chunk(chunk: Chunk) -> tuple[list[dict], pd.DataFrame | None]:
     return rows, (pd.concat(series, ignore_index=True) if series else None)
 
 
-def _chunks(spec: SweepSpec, plan: pd.DataFrame, chunk_size: int) -> list[Chunk]:
+def _chunks(spec: SweepSpec, plan: pd.DataFrame, chunk_size: int) -> Iterator[Chunk]:
+    """The plan's runs in chunks, built as the backend asks for them (not all at once)."""
     factors = (
         [f.name for f in spec.factors]
         if spec.design != "list"
         else sorted({k for p in spec.points for k in p})
     )
-    records = [
-        (
-            int(r.run_id),
-            int(r.seed),
-            {f: _py(getattr(r, f)) for f in factors if pd.notna(getattr(r, f))},
+    rows = plan.itertuples(index=False)
+    while batch := list(itertools.islice(rows, chunk_size)):
+        records = tuple(
+            (
+                int(r.run_id),
+                int(r.seed),
+                {f: _py(getattr(r, f)) for f in factors if pd.notna(getattr(r, f))},
+            )
+            for r in batch
         )
-        for r in plan.itertuples(index=False)
-    ]
-    return [
-        Chunk(records[i][0], spec.base, tuple(records[i : i + chunk_size]))
-        for i in range(0, len(records), chunk_size)
-    ]
+        yield Chunk(records[0][0], spec.base, records)
 
 
 def _py(value: Any) -> Any:
