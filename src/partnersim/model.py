@@ -279,7 +279,7 @@ class PartnershipModel(mesa.Model):
         self.gap0 = np.maximum(self.target_level - self.level0, 1e-9)
         self.private_impact = np.array([m.private_impact for m in ms])
         totals = data.union_totals()
-        public_share = np.array([data.read("unions")["mission_public_share"][m] for m in MISSIONS])
+        public_share = data.mission_public_share()
         self.union_density = (
             public_share * totals["public_density"] + (1 - public_share) * totals["private_density"]
         )

@@ -9,6 +9,7 @@ so saved results can be summarised again without re-running.
 
 from __future__ import annotations
 
+import functools
 import platform
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -85,13 +86,18 @@ def run(
 
 def versions() -> dict[str, str]:
     """Versions of partnersim, Python and the packages that shape results."""
+    return dict(_versions())
+
+
+@functools.cache
+def _versions() -> tuple[tuple[str, str], ...]:  # read once per process: installs do not change
     out = {"python": platform.python_version()}
     for package in ("partnersim", "mesa", "numpy", "scipy", "networkx", "pandas"):
         try:
             out[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             out[package] = "unknown"
-    return out
+    return tuple(out.items())
 
 
 def run_manifest(scenario: Scenario, seed: int | None = None) -> dict[str, Any]:

@@ -303,6 +303,15 @@ def unions() -> tuple[UnionRecord, ...]:
 
 
 @cache
+def mission_public_share() -> np.ndarray:
+    """Share of each mission's workforce in the public sector (assumption), in mission order."""
+    shares = read("unions")["mission_public_share"]
+    out = np.array([float(shares[m]) for m in MISSIONS])
+    out.flags.writeable = False
+    return out
+
+
+@cache
 def union_totals() -> dict[str, float]:
     """UK union membership totals."""
     return dict(read("unions")["totals"])

@@ -118,13 +118,13 @@ def finished_run_ids(folder: Path) -> set[int]:
 
 
 def _write_chunk(
-    folder: Path, plan: pd.DataFrame, rows: list[dict], series: pd.DataFrame | None
+    folder: Path, plan_by_run: pd.DataFrame, rows: list[dict], series: pd.DataFrame | None
 ) -> None:
     first = min(r["run_id"] for r in rows)
     name = f"part-{first:08d}-{len(rows):04d}.parquet"
     if series is not None:
         res.write_table(series, folder / SERIES / name)
-    frame = plan.set_index("run_id").loc[[r["run_id"] for r in rows]].reset_index()
+    frame = plan_by_run.loc[[r["run_id"] for r in rows]].reset_index()
     frame = frame.merge(pd.DataFrame(rows), on="run_id", how="left")
     res.write_table(frame, folder / RUNS / name)  # the commit record of the chunk
 
@@ -243,9 +243,10 @@ def execute(
     )
     res.write_json(manifest, folder / res.MANIFEST)
     status = "interrupted"
+    plan_by_run = plan.set_index("run_id")  # indexed once, not per chunk
     try:
         for _chunk, (rows, series) in backend.map_unordered(run_chunk, chunks):
-            _write_chunk(folder, plan, rows, series)
+            _write_chunk(folder, plan_by_run, rows, series)
             if on_progress:
                 on_progress(len(rows))
         status = "complete"
