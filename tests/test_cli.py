@@ -220,3 +220,45 @@ def test_bad_option_is_a_usage_error(tmp_path):
     result = cli("run", str(small_scenario(tmp_path)), "--seeds", "0")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_out_holding_other_files_is_never_replaced(tmp_path):
+    """A mistyped --out must not delete a user's files: only earlier results are replaced."""
+    target = tmp_path / "notes"
+    (target / "sub").mkdir(parents=True)
+    (target / "precious.txt").write_text("keep me")
+    result = cli("run", str(small_scenario(tmp_path)), *SMALL, "--out", str(target))
+    assert_clean_failure(result, "notes", "holds no partnersim run")
+    assert (target / "precious.txt").read_text() == "keep me"
+    assert (target / "sub").is_dir()
+
+
+def test_out_replaces_an_earlier_run_and_is_readable_by_others(tmp_path):
+    scenario = str(small_scenario(tmp_path))
+    target = tmp_path / "out"
+    for _ in range(2):
+        result = cli("run", scenario, *SMALL, "--out", str(target))
+        assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in target.iterdir()) == [
+        "manifest.json",
+        "missions.png",
+        "summary.parquet",
+        "timeseries.parquet",
+    ]
+    assert target.stat().st_mode & 0o055 == 0o055 & ~_umask()  # group/other may read
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_out_is_the_current_folder(tmp_path):
+    scenario = str(small_scenario(tmp_path))
+    assert cli("run", scenario, *SMALL, "--out", str(tmp_path / "out")).returncode == 0
+    result = cli("run", scenario, *SMALL, "--out", ".", cwd=tmp_path / "out")
+    assert_clean_failure(result, "current folder")
+    assert (tmp_path / "out" / "manifest.json").exists()
+    assert_clean_failure(cli("run", scenario, *SMALL, "--out", "/"), "root of the file system")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -94,6 +94,13 @@ def _check_invariants(model: PartnershipModel) -> None:
         led = model.ledger
         allocated = led.programme + led.capability_spend + led.overhead + led.coinvest
         assert led.envelope + led.released_held == pytest.approx(allocated, rel=1e-9)
+        # The programme money the budget rules allocated is what the engine received, and
+        # no functionary spent more than it was given or less than nothing.
+        P, spent = model.last_allocation, model.last.contributions
+        funded = P > 1e-9
+        assert P[funded].sum() == pytest.approx(led.programme, rel=1e-9, abs=1e-12)
+        assert np.all(spent >= 0) and np.all(spent <= P * (1 + 1e-12))
+        assert led.contributed == pytest.approx(spent[funded].sum(), rel=1e-9, abs=1e-12)
         assert led.programme == pytest.approx(led.contributed + led.diverted, rel=1e-9)
         assert 0 <= led.diverted <= led.programme
         held = model.population.centre.held.sum()

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnersim import Scenario, ScenarioError
-from partnersim.levers import LEVER_NAMES, PARAMETERS, SECTIONS
+from partnersim.levers import LEVER_NAMES, SECTIONS
 
 from .conftest import SCENARIOS
 
@@ -177,6 +177,36 @@ def test_per_lever_start_steps():
         Scenario.default().evolve(start_steps={"nonsense": 1})
 
 
+def test_a_parents_pinned_lever_start_survives_a_childs_new_start_step(tmp_path):
+    write(tmp_path, "parent.toml", 'name = "parent"\n[start_steps]\norchestration = 0\n')
+    child = Scenario.from_toml(
+        write(tmp_path, "child.toml", 'extends = "parent.toml"\n[levers]\nstart_step = 4\n')
+    )
+    assert child.lever_start("orchestration") == 0
+    assert child.lever_start("devolution") == 4
+    # A start equal to the global one changes nothing, so it does not change the hash.
+    plain = Scenario.default()
+    assert plain.evolve(start_steps={"devolution": 0}).content_hash == plain.content_hash
+
+
+def test_extends_in_a_dict_is_refused_not_ignored():
+    with pytest.raises(ScenarioError, match=r"extends.*from_toml"):
+        Scenario.from_dict({"name": "x", "extends": "nonexistent.toml"})
+
+
+def test_inert_settings_are_noted():
+    assert Scenario.default().notes() == []
+    late = Scenario.default().evolve(start_step=40, shock="pandemic", shock_step=50)
+    notes = late.notes()
+    assert any("every lever starts at or after quarter 40" in n for n in notes)
+    assert any("never happens" in n for n in notes)
+    one = Scenario.default().evolve(start_steps={"devolution": 45})
+    assert one.notes() == [
+        "devolution starts at or after quarter 40, the end of the run (run.steps = 40): "
+        "the run is the status quo for it"
+    ]
+
+
 def test_evolve_rejects_unknown_keyword():
     with pytest.raises(ScenarioError, match=r"orchestraton.*did you mean 'orchestration'"):
         Scenario.default().evolve(orchestraton=0.5)
@@ -184,7 +214,7 @@ def test_evolve_rejects_unknown_keyword():
 
 # -- property-based: any scenario dict loads and round-trips, or names the offending key ---------
 
-_values = st.one_of(
+_junk = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-5, 2_000_000),
@@ -192,23 +222,52 @@ _values = st.one_of(
     st.text(max_size=8),
     st.lists(st.integers(), max_size=2),
 )
-_keys = st.one_of(st.sampled_from(sorted(PARAMETERS)), st.text(min_size=1, max_size=12))
+
+
+def _valid(param):
+    if param.choices:
+        return st.sampled_from(param.choices)
+    if param.kind is bool:
+        return st.booleans()
+    if param.kind is int:
+        return st.integers(int(param.low), int(min(param.high, 5_000)))
+    if param.kind is float:
+        return st.floats(param.low, param.high, allow_nan=False)
+    return st.text(max_size=8)
 
 
 @st.composite
 def scenario_dicts(draw):
+    """Mostly declared keys with in-range values, sometimes junk keys or values."""
     out = {}
-    for section in [*(s.value for s in SECTIONS), "start_steps"]:
+    for section, params in SECTIONS.items():
         if draw(st.booleans()):
-            keys = (
-                st.one_of(st.sampled_from(LEVER_NAMES), _keys)
-                if section == "start_steps"
-                else _keys
-            )
-            out[section] = draw(st.dictionaries(keys, _values, max_size=4))
-    if draw(st.booleans()):
-        out[draw(st.text(min_size=1, max_size=8))] = draw(_values)
+            table = {}
+            for param in draw(st.lists(st.sampled_from(params), max_size=4, unique=True)):
+                bad = draw(st.integers(0, 9)) == 0
+                table[param.name] = draw(_junk if bad else _valid(param))
+            if draw(st.integers(0, 9)) == 0:
+                table[draw(st.text(min_size=1, max_size=12))] = draw(_junk)
+            out[section.value] = table
+    if draw(st.integers(0, 3)) == 0:
+        keys = st.one_of(st.sampled_from(LEVER_NAMES), st.text(min_size=1, max_size=12))
+        values = st.one_of(st.integers(0, 60), _junk)
+        out["start_steps"] = draw(st.dictionaries(keys, values, max_size=3))
+    if draw(st.integers(0, 9)) == 0:
+        out[draw(st.text(min_size=1, max_size=8))] = draw(_junk)
     return out
+
+
+def _input_keys(data) -> set[str]:
+    """Every key of the input, top-level and dotted."""
+    keys = {str(k) for k in data}
+    for table, content in data.items():
+        if isinstance(content, dict):
+            keys |= {f"{table}.{k}" for k in content}
+    return keys
+
+
+CROSS_FIELD_KEYS = {"levers.devolution", "levers.conditionality", "levers.reward_share"}
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -223,8 +282,16 @@ def test_any_dict_loads_and_round_trips_or_names_a_key(data):
     if error is not None:
         assert error.problems
         for problem in error.problems:
-            assert problem.key
-            assert problem.key in str(error)
+            # The named key is one the input holds (or a lever a cross-field rule is about).
+            assert problem.key in _input_keys(data) | CROSS_FIELD_KEYS, problem
+            assert problem.message
         return
+    for table, content in data.items():  # every given value is the scenario's value
+        for key, value in content.items():
+            if table == "start_steps":
+                assert scenario.lever_start(key) == value
+            else:
+                assert scenario.values[key] == value
     again = Scenario.from_dict(tomllib.loads(scenario.to_toml()))
     assert again == scenario
+    assert again.content_hash == scenario.content_hash

@@ -73,11 +73,17 @@ def _load_all(files: list[Path]) -> list[Scenario]:
 @app.command()
 @clean_errors
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Scenario files to check.")],
 ) -> None:
     """Check scenario files: types, ranges, unknown keys, cross-field rules, inheritance."""
     for scenario in _load_all(files):
         typer.echo(f"ok  {scenario.path}  ({scenario.name}, hash {scenario.content_hash})")
+        _print_notes(scenario)
+
+
+def _print_notes(scenario: Scenario) -> None:
+    for note in scenario.notes():
+        typer.echo(f"partnersim: note: {scenario.name}: {note}", err=True)
 
 
 SeedsOpt = Annotated[int, typer.Option("--seeds", min=1, help="Number of seeded runs.")]
@@ -90,7 +96,7 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
 @app.command()
 @clean_errors
 def run(
-    file: Annotated[Path, typer.Argument(help="Scenario file.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Scenario file.")],
     seeds: SeedsOpt = 10,
     steps: StepsOpt = None,
     seed: RootOpt = DEFAULT_ROOT_SEED,
@@ -102,13 +108,16 @@ def run(
     if steps is not None:
         scenario = scenario.evolve(steps=steps)
     out = out or Path("results") / f"{scenario.name}-{scenario.content_hash}"
+    _print_notes(scenario)
     _execute([scenario], seeds, seed, out, quiet, title=scenario.name)
 
 
 @app.command()
 @clean_errors
 def compare(
-    files: Annotated[list[Path], typer.Argument(help="Two or more scenario files.")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE", help="Two or more scenario files.")
+    ],
     seeds: SeedsOpt = 10,
     steps: StepsOpt = None,
     seed: RootOpt = DEFAULT_ROOT_SEED,
@@ -128,6 +137,8 @@ def compare(
 
     key = hashlib.sha256("".join(s.content_hash for s in scenarios).encode()).hexdigest()[:12]
     out = out or Path("results") / f"compare-{key}"
+    for scenario in scenarios:
+        _print_notes(scenario)
     _execute(scenarios, seeds, seed, out, quiet, title=" vs ".join(names))
 
 
@@ -137,7 +148,7 @@ def _execute(
     from partnersim import results as res
     from partnersim._figure_worker import FigureWorker
 
-    res.check_writable(out)
+    res.check_replaceable(out)
     worker = FigureWorker()  # starts importing matplotlib now, beside Mesa's import
     try:
         _run_and_write(scenarios, n_seeds, root, out, quiet, title, worker)
@@ -287,7 +298,7 @@ def _print_tables(summary, n_seeds: int, scenarios: list[Scenario]) -> None:
             low, high = _fmt(row["p10_at_deadline"], u), _fmt(row["p90_at_deadline"], u)
             cells.append(f"{_fmt(row['median_at_deadline'], u)} [{low}–{high}]")
         table.add_row(*cells)
-    console.print(table)
+    _print_whole(console, table)
     partnership = Table(
         title="Partnership and public finance (median [10–90%] over seeds)", title_justify="left"
     )
@@ -303,7 +314,23 @@ def _print_tables(summary, n_seeds: int, scenarios: list[Scenario]) -> None:
                 f"{_fmt(row['median'], unit)} [{_fmt(row['p10'], unit)}–{_fmt(row['p90'], unit)}]"
             )
         partnership.add_row(*cells)
-    console.print(partnership)
+    _print_whole(console, partnership)
+
+
+def _print_whole(console: Any, table: Any) -> None:
+    """Print a table without cutting cells.
+
+    At its natural width when stdout is not a terminal (a pipe or a file has no width to
+    respect); folded inside a terminal.
+    """
+    from rich.measure import Measurement
+
+    for column in table.columns:
+        column.overflow = "fold"
+    if not console.is_terminal:
+        needed = Measurement.get(console, console.options.update_width(1000), table).maximum
+        console.width = max(console.width, needed)
+    console.print(table)
 
 
 WorkersOpt = Annotated[
@@ -323,7 +350,7 @@ ChunkOpt = Annotated[int | None, typer.Option("--chunk", min=1, help="Runs per t
 @app.command()
 @clean_errors
 def sweep(
-    spec: Annotated[Path, typer.Argument(help="Sweep file (sweeps/*.toml).")],
+    spec: Annotated[Path, typer.Argument(metavar="SPEC", help="Sweep file (sweeps/*.toml).")],
     out: OutOpt = None,
     workers: WorkersOpt = None,
     backend: BackendOpt = "processes",
@@ -342,7 +369,9 @@ def sweep(
 @app.command()
 @clean_errors
 def resume(
-    folder: Annotated[Path, typer.Argument(help="Results folder of an interrupted sweep.")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Results folder of an interrupted sweep.")
+    ],
     workers: WorkersOpt = None,
     backend: BackendOpt = "processes",
     scheduler: SchedulerOpt = None,
@@ -434,7 +463,7 @@ def _run_sweep(
 @app.command()
 @clean_errors
 def report(
-    folder: Annotated[Path, typer.Argument(help="Results folder of a sweep.")],
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Results folder of a sweep.")],
     bootstrap: Annotated[
         int, typer.Option("--bootstrap", min=10, help="Bootstrap resamples.")
     ] = 100,
@@ -450,6 +479,8 @@ def report(
         _fail(f"{folder}: no finished runs to analyse")
     built = build(loaded, n_boot=bootstrap)
     typer.echo(f"report: {built.path / 'report.md'}")
+    for note in built.sensitivity.attrs.get("notes", []):
+        typer.echo(f"  sensitivity: {note}")
     for mission, box in built.discovery.items():
         if box is not None:
             typer.echo(

@@ -487,7 +487,7 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (*LEVERS, *UNCERTAINTIES,
 """Every declared parameter by name."""
 
 LEVER_NAMES: tuple[str, ...] = tuple(p.name for p in LEVERS if p.name != "start_step")
-"""The eight levers whose start can be set individually in ``[start_steps]``."""
+"""Every lever but ``start_step``: the ones whose start can be set in ``[start_steps]``."""
 
 SECTIONS: dict[Section, tuple[Parameter, ...]] = {
     Section.LEVERS: LEVERS,

@@ -238,6 +238,7 @@ class PartnershipModel(mesa.Model):
         self.monitoring = values["monitoring_quality"]
         self.ledger = Ledger()
         self.last = None  # the last engine StepResult
+        self.last_allocation = None  # P the engine received last step (£bn per functionary)
         self.levers_now = self.levers_at(0)
         self.recorder = Recorder(self, values["steps"])
         self.recorder.collect(self)
@@ -500,6 +501,7 @@ class PartnershipModel(mesa.Model):
             spillover_scale=u["spillover_strength"],
         )
         self.last = res
+        self.last_allocation = P
         self.private_input = private
 
         # 8. Places.
@@ -640,3 +642,22 @@ class PartnershipModel(mesa.Model):
         ledger.cancellations = settlement.cancellations
         ledger.envelope = float(alloc.envelope.sum())
         ledger.close_quarter()
+
+
+def _lever_in_force(name: str) -> property:
+    def value(self: PartnershipModel) -> float:
+        return getattr(self.levers_now, name)
+
+    value.__doc__ = (
+        f"``{name}`` in force this quarter: the scenario's value from the lever's start, the "
+        "status-quo default before it (same name as the TOML key and the results column)."
+    )
+    return property(value)
+
+
+for _name in LEVER_NAMES:
+    setattr(PartnershipModel, _name, _lever_in_force(_name))
+PartnershipModel.start_step = property(
+    lambda self: self.spec.values["start_step"],
+    doc="``start_step``: the quarter from which the levers take their scenario values.",
+)

@@ -139,26 +139,52 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def provenance(cwd: Path | None = None) -> dict[str, Any]:
-    """Host, time and the git commit (with a dirty flag) of the working directory, if any."""
+def provenance() -> dict[str, Any]:
+    """Host, time, and the git commit (with a dirty flag) of partnersim's own source.
+
+    The commit is that of the repository partnersim was imported from (an editable install
+    or a clone), whatever the current directory; an installed wheel records none.
+    """
     out: dict[str, Any] = {"host": socket.gethostname(), "created": now()}
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=5
-        )
-        if commit.returncode == 0:
-            dirty = subprocess.run(
-                ["git", "status", "--porcelain"], cwd=cwd, capture_output=True, text=True, timeout=5
-            )
-            out["git_commit"] = commit.stdout.strip()
-            out["git_dirty"] = bool(dirty.stdout.strip())
-    except (OSError, subprocess.SubprocessError):
-        pass
+    out.update(_source_commit())
     return out
+
+
+_SOURCE_COMMIT: dict[str, Any] | None = None
+
+
+def _source_commit() -> dict[str, Any]:
+    global _SOURCE_COMMIT
+    if _SOURCE_COMMIT is None:
+        package = Path(__file__).resolve().parent
+        _SOURCE_COMMIT = {}
+
+        def git(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run(
+                ["git", *args], cwd=package, capture_output=True, text=True, timeout=5
+            )
+
+        try:
+            # Only if this very file is tracked: a wheel inside some other repository's
+            # virtual environment must not record that repository's commit.
+            if git("ls-files", "--error-unmatch", Path(__file__).name).returncode == 0:
+                commit = git("rev-parse", "HEAD")
+                dirty = git("status", "--porcelain", "--untracked-files=no")
+                if commit.returncode == 0:
+                    _SOURCE_COMMIT = {
+                        "git_commit": commit.stdout.strip(),
+                        "git_dirty": bool(dirty.stdout.strip()),
+                    }
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return dict(_SOURCE_COMMIT)
 
 
 def check_writable(path: Path) -> None:
     """Raise :class:`ResultsError` unless a folder could be created at ``path``."""
+    path = Path(path).resolve()
+    if path == path.parent:
+        raise ResultsError(f"{path}: cannot write results to the root of the file system")
     if path.exists() and not path.is_dir():
         raise ResultsError(f"{path}: exists and is not a folder")
     parent = path.parent
@@ -170,16 +196,43 @@ def check_writable(path: Path) -> None:
         raise ResultsError(f"{path}: cannot write here (no write permission on {parent})")
 
 
+def check_replaceable(path: Path) -> None:
+    """Raise :class:`ResultsError` unless ``path`` is absent, empty or a run/compare folder.
+
+    ``partnersim run --out DIR`` replaces an earlier result in ``DIR``, but never a folder
+    holding anything else: a mistyped ``--out`` must not delete a user's files.
+    """
+    check_writable(path)
+    path = Path(path).resolve()
+    if not path.is_dir() or not any(path.iterdir()):
+        return
+    if Path.cwd().is_relative_to(path):
+        raise ResultsError(
+            f"{path}: is the current folder or contains it, so it cannot be replaced; "
+            "choose another --out folder"
+        )
+    try:
+        kind = json.loads((path / MANIFEST).read_text(encoding="utf-8")).get("kind")
+    except (OSError, ValueError, AttributeError):
+        kind = None
+    if kind not in ("run", "compare"):
+        raise ResultsError(
+            f"{path}: exists, is not empty and holds no partnersim run or compare results; "
+            "choose another --out folder (an earlier run's folder is replaced)"
+        )
+
+
 def write_folder(path: Path, fill: Callable[[Path], None]) -> Path:
     """Create folder ``path`` atomically: ``fill`` writes into a temporary folder first.
 
     An existing folder at ``path`` is replaced only once the new one is complete.
     """
-    path = Path(path)
+    path = Path(path).resolve()
     check_writable(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=path.parent))
+        tmp.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; results are for sharing
     except OSError as exc:
         raise ResultsError(f"{path}: cannot create ({exc.strerror})") from None
     try:
@@ -195,6 +248,12 @@ def write_folder(path: Path, fill: Callable[[Path], None]) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
@@ -220,7 +279,13 @@ def _json_default(value: Any) -> Any:
 
 
 def runs_tables(results: Iterable) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stack RunResults into the timeseries and summary tables (scenario and seed columns)."""
+    """Stack RunResults into the timeseries and summary tables.
+
+    Both carry ``scenario`` and ``seed`` columns; the summary also carries the scenario's
+    lever values, one column per lever under the lever's own name.
+    """
+    from partnersim.levers import LEVERS
+
     series, rows = [], []
     for r in results:
         ts = r.timeseries.copy()
@@ -231,6 +296,7 @@ def runs_tables(results: Iterable) -> tuple[pd.DataFrame, pd.DataFrame]:
             {
                 "scenario": r.scenario.name,
                 "seed": r.seed,
+                **{p.name: r.scenario.values[p.name] for p in LEVERS},
                 **r.summary,
                 "wall_seconds": r.manifest.get("wall_seconds"),
             }

@@ -98,7 +98,7 @@ class Scenario:
         name: short name, used in result folders and tables.
         description: what question the scenario answers.
         values: every declared parameter's resolved value.
-        start_steps: per-lever start quarters that differ from ``start_step``.
+        start_steps: per-lever start quarters set explicitly (they override ``start_step``).
         path: the file it was read from, if any.
     """
 
@@ -194,6 +194,15 @@ class Scenario:
                 problems.append(
                     Problem(str(key), _unknown(str(key), (*_TOP_LEVEL, *_TABLES)), lines(None, key))
                 )
+        if "extends" in data:
+            problems.append(
+                Problem(
+                    "extends",
+                    "is resolved only when reading a file: use Scenario.from_toml(path), or "
+                    "Scenario.from_toml(parent).evolve(...) to change a parent in code",
+                    lines(None, "extends"),
+                )
+            )
         values: dict[str, Any] = {p.name: p.default for p in PARAMETERS.values()}
         for section, params in SECTIONS.items():
             table = data.get(section.value, {})
@@ -231,8 +240,8 @@ class Scenario:
             problems.extend(_cross_field(values, start_steps, lines))
         if problems:
             raise ScenarioError(source, problems)
-        # Drop per-lever starts equal to the global start: they carry no information.
-        start_steps = {k: v for k, v in start_steps.items() if v != values["start_step"]}
+        # Per-lever starts are kept even when equal to the global start: a child file that
+        # moves ``start_step`` must not move a lever its parent pinned explicitly.
         return cls(
             name=name,
             description=description,
@@ -294,12 +303,39 @@ class Scenario:
             {
                 "schema": SCHEMA_VERSION,
                 "values": dict(sorted(self.values.items())),
-                "start_steps": dict(sorted(self.start_steps.items())),
+                # Only starts that differ from the global one change results.
+                "start_steps": {
+                    k: v for k, v in sorted(self.start_steps.items()) if v != self.start_step
+                },
             },
             sort_keys=True,
             separators=(",", ":"),
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+    def notes(self) -> list[str]:
+        """Settings that are valid but will have no effect in a run of ``steps`` quarters.
+
+        They are not errors — a sweep may vary ``start_step`` past a short horizon on
+        purpose — but a user reading one file should hear about them.
+        """
+        from partnersim.levers import LEVER_NAMES
+
+        steps, out = self.steps, []
+        late = sorted(lever for lever in LEVER_NAMES if self.lever_start(lever) >= steps)
+        if late:
+            which = "every lever" if len(late) == len(LEVER_NAMES) else ", ".join(late)
+            out.append(
+                f"{which} starts at or after quarter {steps}, the end of the run "
+                f"(run.steps = {steps}): the run is the status quo for "
+                + ("them" if len(late) > 1 else "it")
+            )
+        if self.shock != "none" and self.shock_step >= steps:
+            out.append(
+                f"uncertainties.shock = {self.shock!r} hits at quarter {self.shock_step}, "
+                f"after the run ends (run.steps = {steps}): it never happens"
+            )
+        return out
 
     def lever_start(self, lever: str) -> int:
         """Quarter from which ``lever`` takes its scenario value."""
@@ -452,8 +488,8 @@ def _cross_field(
 def _unknown(key: str, valid: tuple[str, ...] | list[str] | Any) -> str:
     valid = list(valid)
     close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown key{hint} Allowed: {', '.join(valid)}"
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown key{hint}. Allowed: {', '.join(valid)}"
 
 
 def _unknown_param(key: str, section: Section) -> str:

@@ -106,7 +106,6 @@ class Settlement:
     coinvest_gains: np.ndarray
     coinvest_losses: np.ndarray
     guarantee_payouts: np.ndarray
-    worker_rewards: np.ndarray
     successes: int
     failures: int
     cancellations: int
@@ -224,11 +223,6 @@ def settle_projects(
     payouts = np.bincount(m[hit], (biz.risk_share * loss_share * amount)[hit], k)
     done = success | hit
     repayments = np.bincount(m[done], ((1.0 - loss_share) * coinv)[done], k)
-    workers = np.bincount(
-        m[success],
-        (a.contracting.fair_work_share * biz.conditionality * R * amount)[success],
-        k,
-    )
     biz.amount[done] = 0.0
     biz.coinvest[done] = 0.0
     return Settlement(
@@ -238,7 +232,6 @@ def settle_projects(
         coinvest_gains=coinvest_gains,
         coinvest_losses=coinvest_losses,
         guarantee_payouts=payouts,
-        worker_rewards=workers,
         successes=int(success.sum()),
         failures=int(failed.sum()),
         cancellations=int(cancelled.sum()),

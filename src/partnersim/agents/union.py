@@ -5,9 +5,9 @@ Rules (each quarter, vectorised over unions; DESIGN §5.5):
 * **Cooperation** (:func:`update_stance`): a union not in dispute cooperates with probability
   ``logistic(b0 + b_trust (τ − 0.5) + b_incl · inclusion + b_rew · worker_share)``, where
   ``τ`` is its mean trust over its ties, ``inclusion = 1 − exp(−Σ trust)`` over its ties to
-  the Centre and ministries, and ``worker_share`` the workers' share of mission project
-  rewards in its missions (fair-work conditions) relative to the project capital deployed
-  there, scaled to 0–1.
+  the Centre and ministries, and ``worker_share`` the workers' stake in its missions' deals:
+  conditionality χ (fair-work conditions) × the capacity-weighted share of the missions'
+  firms in a project, 0–1.
 * **Disputes**: a union that does not cooperate enters a dispute with probability
   ``dispute_prob × (1 − τ)``, lasting ``dispute_quarters``.
 * **Workforce** (:func:`workforce_factor`): each mission's effective contribution is multiplied
