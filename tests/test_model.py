@@ -291,3 +291,12 @@ def test_mesa_solaraviz_renders_and_rebuilds_from_its_controls():
                 require_model_accepts_scenario=False,
             )
         )
+
+
+def test_summary_outcomes_are_the_declared_ones():
+    from partnersim import Scenario, run
+    from partnersim.ema import OUTCOMES
+    from partnersim.runner import outcome_names
+
+    result = run(Scenario.default().evolve(n_businesses=50), 1, steps=4)
+    assert tuple(result.summary) == outcome_names() == OUTCOMES

@@ -5,7 +5,8 @@
   other designs (LHS, grid, list), the moment-independent δ and first-order S1 of SALib's
   ``delta`` method, which accepts any sample. Each outcome is averaged over the replications at
   a design point; confidence intervals come from a bootstrap over replications (each bootstrap
-  draws, at every point, replications with replacement and recomputes the indices).
+  draws, at every point, replications with replacement and recomputes the indices), re-centred
+  on the estimate. Designs too small or incomplete for their method get a note instead.
 * **Scenario discovery** (:func:`discover`): PRIM (EMA Workbench's ``analysis.prim``) on each
   mission's "target met" outcome over the factors; the reported box is the densest on the
   peeling trajectory that still covers at least half of the runs that met the target.
@@ -63,76 +64,81 @@ def sensitivity(
 ) -> pd.DataFrame:
     """Sensitivity indices of each outcome to each factor, with bootstrap 95 % intervals.
 
+    ``estimate`` is SALib's index computed on the replication means. The interval shows how
+    much replication noise moves it: a bootstrap draws, at every design point, replications
+    with replacement and recomputes the indices. Resampling adds noise of its own, which
+    shifts every draw (variance-based indices rise with noise), so the 2.5–97.5 % bootstrap
+    percentiles are re-centred on the estimate by removing the bootstrap's mean shift, which
+    is reported as ``bootstrap_shift``.
+
     Returns:
-        One row per (outcome, factor, index): ``estimate``, ``low``, ``high``, ``method``.
+        One row per (outcome, factor, index): ``estimate``, ``low``, ``high``,
+        ``bootstrap_shift``, ``method``. ``frame.attrs["notes"]`` says why indices were
+        not computed, if any were not.
     """
     from partnersim.sweep.design import salib_problem
     from partnersim.sweep.execute import load_spec
 
     spec = load_spec(results.path)
-    problem = salib_problem(spec)
+    names = [f.name for f in spec.factors]
+    # SALib reserves some name suffixes (e.g. "_step"); it sees neutral aliases.
+    problem = {**salib_problem(spec), "names": [f"x{i}" for i in range(len(names))]}
     runs = _ok(results)
     design = spec.design
-    names = [f.name for f in spec.factors]
-    units = runs.groupby("point")[[f"u_{n}" for n in names]].first() if design != "list" else None
-    points = np.sort(runs["point"].unique())
+    notes: list[str] = []
+    frame = pd.DataFrame(columns=["outcome", "factor", "index", "estimate", "low", "high"])
+    frame.attrs["notes"] = notes
+    m = results.manifest
+    planned = int(m["runs_planned"]) // max(int(m["replications"]), 1)
+    points = np.sort(runs["point"].unique()) if len(runs) else np.zeros(0, int)
+    if design == "list":
+        notes.append("a list design has no sampling structure for sensitivity indices")
+        return frame
+    if design in ("sobol", "morris") and len(points) < planned:
+        notes.append(
+            f"{planned - len(points)} of {planned} design points have no successful run; "
+            f"{design} indices need every point of the design (rerun or fix the failing runs)"
+        )
+        return frame
+    minimum = {"sobol": 4, "morris": 4}.get(design, DELTA_MIN_POINTS)
+    if len(points) < minimum:
+        notes.append(
+            f"{len(points)} design points are too few for the {design} design's indices "
+            f"(at least {minimum} needed{'; use more samples' if design != 'grid' else ''})"
+        )
+        return frame
+    units = runs.groupby("point")[[f"u_{n}" for n in names]].first().loc[points].to_numpy()
     rng = np.random.default_rng(seed)
-    by_point = {p: np.flatnonzero(runs["point"].to_numpy() == p) for p in points}
+    point_of_run = runs["point"].to_numpy()
+    by_point = [np.flatnonzero(point_of_run == p) for p in points]
+    method = {"sobol": "Sobol'", "morris": "Morris"}.get(design, "delta (moment-independent)")
     rows = []
     for outcome in outcomes:
         if outcome not in runs:
             continue
+        values = runs[outcome].to_numpy(dtype=float)
 
-        def indices(sample: np.ndarray | None, outcome: str = outcome) -> dict[str, np.ndarray]:
-            y = _point_means(runs, outcome, sample).reindex(points).to_numpy(dtype=float)
-            if np.any(~np.isfinite(y)) or np.nanstd(y) == 0:
+        def indices(sample: list[np.ndarray], values: np.ndarray = values) -> dict:
+            y = np.array([values[i].mean() for i in sample])
+            if not np.all(np.isfinite(y)) or np.std(y) == 0:
                 return {}
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if design == "sobol":
-                    from SALib.analyze import sobol
+            return _salib_indices(design, problem, units, y, seed)
 
-                    r = sobol.analyze(
-                        problem, y, calc_second_order=False, num_resamples=2, seed=seed
-                    )
-                    return {"S1": np.asarray(r["S1"]), "ST": np.asarray(r["ST"])}
-                if design == "morris":
-                    from SALib.analyze import morris
-
-                    r = morris.analyze(
-                        problem, units.loc[points].to_numpy(), y, num_resamples=2, seed=seed
-                    )
-                    return {"mu_star": np.asarray(r["mu_star"]), "sigma": np.asarray(r["sigma"])}
-                from SALib.analyze import delta
-
-                with (
-                    contextlib.redirect_stdout(io.StringIO()),
-                    contextlib.redirect_stderr(io.StringIO()),
-                ):
-                    r = delta.analyze(
-                        problem, units.loc[points].to_numpy(), y, num_resamples=2, seed=seed
-                    )
-                return {"delta": np.asarray(r["delta_raw"]), "S1": np.asarray(r["S1"])}
-
-        if design == "list" or len(points) < 4:
+        raw = indices(by_point)
+        if not raw:
+            notes.append(f"{outcome}: does not vary (or is undefined) across the design")
             continue
-        estimate = indices(None)
-        if not estimate:
-            continue
-        boot = {k: [] for k in estimate}
+        boot: dict[str, list] = {k: [] for k in raw}
         for _ in range(n_boot):
-            sample = np.concatenate(
-                [rng.choice(idx, size=len(idx), replace=True) for idx in by_point.values()]
-            )
-            b = indices(sample)
+            b = indices([rng.choice(idx, size=len(idx), replace=True) for idx in by_point])
             for k, v in b.items():
                 boot[k].append(v)
-        method = {"sobol": "Sobol'", "morris": "Morris"}.get(design, "delta (moment-independent)")
-        for k, value in estimate.items():
+        for k, value in raw.items():
             draws = np.array(boot[k]) if boot[k] else np.full((1, len(names)), np.nan)
             with warnings.catch_warnings():  # all-NaN columns: the index is undefined
                 warnings.simplefilter("ignore", RuntimeWarning)
-                low, high = np.nanpercentile(draws, [2.5, 97.5], axis=0)
+                q_low, q_high = np.nanpercentile(draws, [2.5, 97.5], axis=0)
+                shift = np.nanmean(draws, axis=0) - value
             for i, name in enumerate(names):
                 rows.append(
                     {
@@ -140,12 +146,50 @@ def sensitivity(
                         "factor": name,
                         "index": k,
                         "estimate": float(value[i]),
-                        "low": float(low[i]),
-                        "high": float(high[i]),
+                        "low": float(q_low[i] - shift[i]),
+                        "high": float(q_high[i] - shift[i]),
+                        "bootstrap_shift": float(shift[i]),
                         "method": method,
                     }
                 )
-    return pd.DataFrame(rows)
+    if rows:
+        frame = pd.DataFrame(rows)
+        frame.attrs["notes"] = notes
+    return frame
+
+
+DELTA_MIN_POINTS = 30
+"""Fewest design points for SALib's delta method (it bins the sample; small ones give NaN)."""
+
+
+def _salib_indices(design: str, problem: dict, units: np.ndarray, y: np.ndarray, seed: int):
+    """One set of SALib indices for per-point outcomes ``y`` ({} if SALib cannot give them)."""
+    # record=True: SALib resets the warning filters inside analyze(), so "ignore" would not hold.
+    with (
+        warnings.catch_warnings(record=True),
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
+        try:
+            if design == "sobol":
+                from SALib.analyze import sobol
+
+                r = sobol.analyze(problem, y, calc_second_order=False, num_resamples=2, seed=seed)
+                out = {"S1": r["S1"], "ST": r["ST"]}
+            elif design == "morris":
+                from SALib.analyze import morris
+
+                r = morris.analyze(problem, units, y, num_resamples=2, seed=seed)
+                out = {"mu_star": r["mu_star"], "sigma": r["sigma"]}
+            else:
+                from SALib.analyze import delta
+
+                r = delta.analyze(problem, units, y, num_resamples=2, seed=seed)
+                out = {"delta": r["delta_raw"], "S1": r["S1"]}
+        except (ValueError, RuntimeError, ZeroDivisionError, IndexError):
+            return {}
+    out = {k: np.asarray(v, dtype=float) for k, v in out.items()}
+    return out if all(np.isfinite(v).any() for v in out.values()) else {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,12 @@ its scenario and seed.
   unfinished tasks resubmitted.
 * :class:`DaskBackend` — ``dask.distributed``: an existing scheduler (``tcp://host:8786``) or a
   local cluster started on 127.0.0.1; Dask retries tasks whose worker died.
+
+A task that kills its worker process (out of memory, a crash in native code) must not stop a
+sweep, nor stop it again on every resume. When a worker dies, the tasks it may have been
+running become *suspects*: each is split into single-run tasks (``Crashes.split``) that run one
+at a time, so the run that kills a worker is identified and recorded as failed
+(``Crashes.record``) while every other run completes.
 """
 
 from __future__ import annotations
@@ -28,6 +34,26 @@ any size holds only a window of its tasks (and their results) in memory."""
 
 _DONE = object()
 
+CONSECUTIVE_CRASH_LIMIT = 5
+"""Worker deaths in a row, with no task finishing in between, after which a backend gives up:
+then the environment (not one run) is at fault."""
+
+
+class BackendError(RuntimeError):
+    """A backend cannot run tasks (a scheduler out of reach, workers that keep dying)."""
+
+
+class Crashes(Protocol):
+    """How a caller's tasks are isolated when a worker process dies."""
+
+    def split(self, task: Any) -> list[Any]:
+        """The task as single-unit tasks (a one-unit task returns itself alone)."""
+        ...
+
+    def record(self, task: Any, reason: str) -> Any:
+        """The result to yield for a single-unit task that killed its worker."""
+        ...
+
 
 class Backend(Protocol):
     """Runs a function over tasks, yielding results as they finish."""
@@ -36,9 +62,13 @@ class Backend(Protocol):
     workers: int
 
     def map_unordered(
-        self, fn: Callable[[Any], Any], tasks: Iterable[Any]
+        self, fn: Callable[[Any], Any], tasks: Iterable[Any], crashes: Crashes | None = None
     ) -> Iterator[tuple[Any, Any]]:
-        """Yield ``(task, fn(task))`` for every task, in completion order."""
+        """Yield ``(task, fn(task))`` for every task, in completion order.
+
+        With ``crashes``, a task whose worker died is isolated and recorded (see the module
+        docstring) instead of stopping the map; the yielded task may then be a part of one.
+        """
         ...
 
     def close(self) -> None:
@@ -52,7 +82,7 @@ class SerialBackend:
     name = "serial"
     workers = 1
 
-    def map_unordered(self, fn, tasks):  # noqa: D102 - see Backend
+    def map_unordered(self, fn, tasks, crashes=None):  # noqa: D102 - see Backend
         for task in tasks:
             yield task, fn(task)
 
@@ -65,67 +95,101 @@ class ProcessPoolBackend:
 
     Args:
         workers: number of processes (default: the machine's cores).
-        max_restarts: how many times a broken pool (a worker killed) is replaced.
     """
 
     name = "processes"
 
-    def __init__(self, workers: int | None = None, max_restarts: int = 3):
+    def __init__(self, workers: int | None = None):
         self.workers = workers or os.cpu_count() or 1
-        self.max_restarts = max_restarts
         self._pool: ProcessPoolExecutor | None = None
+        self._solo: ProcessPoolExecutor | None = None  # runs suspects alone
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+    def _new_pool(self, workers: int | None = None) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            workers or self.workers, mp_context=multiprocessing.get_context("spawn")
+        )
 
-    def map_unordered(self, fn, tasks):  # noqa: D102 - see Backend
+    def map_unordered(self, fn, tasks, crashes=None):  # noqa: D102 - see Backend
         self._pool = self._new_pool()
         tasks = iter(tasks)
         window = IN_FLIGHT_PER_WORKER * self.workers
         pending: dict[Future, Any] = {}
-        restarts = 0
+        suspects: list[Any] = []  # single tasks to run alone after a worker died
+        deaths_in_a_row = 0
 
-        def top_up(extra: list[Any] = ()) -> None:  # submit until the window is full
+        def top_up(extra: Iterable[Any] = ()) -> None:  # submit until the window is full
             for task in extra:
                 pending[self._pool.submit(fn, task)] = task
             while len(pending) < window and (task := next(tasks, _DONE)) is not _DONE:
                 pending[self._pool.submit(fn, task)] = task
 
+        def died() -> None:
+            nonlocal deaths_in_a_row
+            deaths_in_a_row += 1
+            if deaths_in_a_row >= CONSECUTIVE_CRASH_LIMIT:
+                raise BackendError(
+                    f"worker processes died {deaths_in_a_row} times in a row; stopping "
+                    "(finished runs are saved)"
+                )
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+
         try:
             top_up()
-            while pending:
+            while pending or suspects:
+                if suspects:  # one at a time, in a pool of one, until the culprit is found
+                    task = suspects.pop()
+                    self._solo = self._solo or self._new_pool(1)
+                    try:
+                        result = self._solo.submit(fn, task).result()
+                    except BrokenProcessPool:
+                        self._solo.shutdown(wait=False, cancel_futures=True)
+                        self._solo = None
+                        died()
+                        result = crashes.record(task, "the worker process died running it")
+                    else:
+                        deaths_in_a_row = 0
+                    yield task, result
+                    if not suspects:
+                        self.close()
+                        self._pool = self._new_pool()
+                        top_up()
+                    continue
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                broken = []
+                lost = False
                 for future in done:
                     task = pending.pop(future)
                     try:
                         result = future.result()
                     except BrokenProcessPool:
-                        broken.append(task)
+                        lost = True
+                        suspects.append(task)
                         continue
+                    deaths_in_a_row = 0
                     yield task, result
-                if broken:
-                    if restarts >= self.max_restarts:
-                        raise RuntimeError(
-                            f"worker processes died {restarts + 1} times; stopping "
-                            "(finished runs are saved)"
-                        )
-                    restarts += 1
-                    # Every other pending future is lost with the pool: resubmit them all.
-                    todo = broken + list(pending.values())
+                if lost:
+                    # Every other task in flight went down with the pool: any may be the cause.
+                    suspects.extend(pending.values())
                     pending.clear()
-                    self._pool.shutdown(wait=False, cancel_futures=True)
-                    self._pool = self._new_pool()
-                    top_up(todo)
+                    died()
+                    if crashes is None:  # no way to isolate: resubmit everything
+                        self._pool = self._new_pool()
+                        top_up(suspects)
+                        suspects = []
+                    else:
+                        suspects = [single for t in suspects for single in crashes.split(t)]
+                        suspects.reverse()  # pop() takes them in their original order
                 else:
                     top_up()
         finally:
             self.close()
 
     def close(self) -> None:  # noqa: D102 - see Backend
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        for pool in (self._pool, self._solo):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._solo = None
 
 
 class DaskBackend:
@@ -154,15 +218,28 @@ class DaskBackend:
             )
             self.client = Client(self._cluster)
         else:
-            self.client = Client(scheduler, timeout="20s")
+            if not isinstance(scheduler, str) or "://" not in scheduler:
+                raise BackendError(
+                    f"--scheduler: {scheduler!r} is not a scheduler address; expected "
+                    "tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786)"
+                )
+            try:
+                self.client = Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise BackendError(
+                    f"--scheduler: cannot reach the Dask scheduler at {scheduler} ({exc}); "
+                    "is it running, and is the port open from this machine?"
+                ) from None
         self.workers = len(self.client.scheduler_info().get("workers", {})) or (workers or 1)
 
-    def map_unordered(self, fn, tasks):  # noqa: D102 - see Backend
+    def map_unordered(self, fn, tasks, crashes=None):  # noqa: D102 - see Backend
         from distributed import as_completed
+        from distributed.scheduler import KilledWorker
 
         tasks = iter(tasks)
         window = IN_FLIGHT_PER_WORKER * max(self.workers, 1)
         index: dict[str, Any] = {}
+        deaths_in_a_row = 0
 
         def submit(task: Any):
             future = self.client.submit(fn, task, pure=False, retries=2)
@@ -170,10 +247,29 @@ class DaskBackend:
             return future
 
         first = [submit(t) for t in itertools.islice(tasks, window)]
-        queue = as_completed(first, with_results=True)
+        queue = as_completed(first)
         try:
-            for future, result in queue:
-                yield index.pop(future.key), result
+            for future in queue:
+                task = index.pop(future.key)
+                try:
+                    result = future.result()
+                except KilledWorker:
+                    # Dask has already retried it on other workers: the task kills workers.
+                    deaths_in_a_row += 1
+                    if crashes is None or deaths_in_a_row >= CONSECUTIVE_CRASH_LIMIT:
+                        raise BackendError(
+                            f"tasks killed Dask workers {deaths_in_a_row} times in a row; "
+                            "stopping (finished runs are saved)"
+                        ) from None
+                    parts = crashes.split(task)
+                    if len(parts) > 1:
+                        for part in parts:
+                            queue.add(submit(part))
+                    else:
+                        yield task, crashes.record(task, "it killed the Dask worker running it")
+                    continue
+                deaths_in_a_row = 0
+                yield task, result
                 if (task := next(tasks, _DONE)) is not _DONE:
                     queue.add(submit(task))
         finally:
@@ -198,4 +294,4 @@ def make_backend(
         return ProcessPoolBackend(workers)
     if name == "dask":
         return DaskBackend(None, workers)
-    raise ValueError(f"unknown backend {name!r}; one of serial, processes, dask")
+    raise BackendError(f"--backend: {name!r} is not allowed; one of serial, processes, dask")

@@ -40,6 +40,7 @@ def clean_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from partnersim.backends import BackendError
         from partnersim.results import ResultsError
 
         try:
@@ -47,6 +48,8 @@ def clean_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except ScenarioError as exc:
             _fail(str(exc))
         except ResultsError as exc:
+            _fail(str(exc))
+        except BackendError as exc:
             _fail(str(exc))
         except PermissionError as exc:
             _fail(f"{exc.filename}: permission denied")
@@ -430,6 +433,9 @@ def _run_sweep(
         state["done"] += n
         progress.advance(task, n)
 
+    if scheduler or backend == "dask":
+        where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
+        typer.echo(f"{spec.name}: connecting to {where} ...", err=True)
     try:
         result = run_sweep(
             spec,

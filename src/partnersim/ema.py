@@ -18,27 +18,13 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from partnersim import data
 from partnersim.levers import LEVERS, UNCERTAINTIES, Parameter
+from partnersim.runner import outcome_names
 from partnersim.scenario import Scenario
 
-OUTCOMES = (
-    *(f"{m}_level_at_deadline" for m in data.MISSIONS),
-    *(f"{m}_met" for m in data.MISSIONS),
-    "missions_met",
-    "mean_gap_closed",
-    "private_investment_total",
-    "leverage",
-    "net_public_cost",
-    "public_returns_total",
-    "guarantee_payouts_total",
-    "business_participation_mean",
-    "union_cooperation_mean",
-    "mean_trust_final",
-    "cross_silo_tie_share_final",
-    "la_gini_final",
-)
-"""Scalar outcomes exposed to EMA (columns of a run's summary)."""
+OUTCOMES = outcome_names()
+"""Scalar outcomes exposed to EMA: every outcome of a run's summary, as declared by
+:func:`partnersim.runner.outcome_names`."""
 
 
 def _parameter(p: Parameter, steps: int):

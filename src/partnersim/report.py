@@ -154,8 +154,10 @@ def _markdown(results, sens, boxes, success, figures) -> str:
     if len(sens):
         method = sens["method"].iloc[0]
         lines.append(
-            f"Method: {method}; outcomes averaged over replications at each design point; "
-            "95 % intervals from a bootstrap over replications."
+            f"Method: {method}; outcomes averaged over replications at each design point. "
+            "Intervals: 95 % bootstrap over replications, re-centred on the estimate "
+            "(resampling adds noise that shifts the indices; `sensitivity.csv` reports the "
+            "shift as `bootstrap_shift` — a large one means replication noise matters)."
         )
         lines.append("")
         for outcome, group in sens.groupby("outcome", sort=False):
@@ -170,7 +172,10 @@ def _markdown(results, sens, boxes, success, figures) -> str:
                 lines.append(f"| {factor} | " + " | ".join(cells) + " |")
             lines += ["", f"![sensitivity of {outcome}](sensitivity_{outcome}.png)", ""]
     else:
-        lines += ["No sensitivity indices: too few design points or outcomes that do not vary.", ""]
+        lines += ["No sensitivity indices were computed.", ""]
+    lines += [f"* {note}" for note in sens.attrs.get("notes", [])]
+    if sens.attrs.get("notes"):
+        lines.append("")
     lines += [
         "## Scenario discovery (PRIM)",
         "",

@@ -130,6 +130,45 @@ def assessed_level(frame: pd.DataFrame, mission: data.Mission, step: int) -> flo
     return float(column[first : step + 1].mean())
 
 
+RUN_OUTCOMES = (
+    "missions_met",
+    "private_investment_total",
+    "leverage",
+    "business_participation_mean",
+    "union_cooperation_mean",
+    "dispute_quarters",
+    "mean_trust_final",
+    "cross_silo_tie_share_final",
+    "cross_sector_ties_final",
+    "network_modularity_final",
+    "leakage_mean",
+    "guarantee_payouts_total",
+    "public_returns_total",
+    "net_public_cost",
+    "mean_gap_closed",
+    "net_cost_per_point",
+    "la_gini_final",
+    "la_gini_change",
+)
+"""Whole-run scalar outcomes of :func:`summarise`, after the per-mission ones."""
+
+
+def outcome_names() -> tuple[str, ...]:
+    """Every scalar outcome :func:`summarise` returns, in order.
+
+    The one declaration that EMA Workbench and other tools read.
+    """
+    names = []
+    for m in data.missions():
+        names += [f"{m.name}_{k}" for k in ("met", "level_at_deadline", "met_step")]
+        names += [f"{m.name}_gap_closed", f"{m.name}_level_final"]
+        names += [
+            f"{m.name}_milestone_met" if i == 0 else f"{m.name}_milestone{i + 1}_met"
+            for i in range(len(m.milestones))
+        ]
+    return (*names, *RUN_OUTCOMES)
+
+
 def summarise(frame: pd.DataFrame) -> dict[str, Any]:
     """Scalar outcomes of a run from its time series.
 

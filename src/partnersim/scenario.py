@@ -547,6 +547,20 @@ class _LineFinder:
                 return number
         return None
 
+    def in_point(self, index: int, key: str) -> int | None:
+        """Locate ``key`` in the ``index``-th ``[[points]]`` table (0-based)."""
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(str(key))}[\"']?\s*=")
+        seen, inside = -1, False
+        for number, line in enumerate(self._lines, start=1):
+            if re.match(r"^\s*\[\[\s*points\s*\]\]", line):
+                seen += 1
+                inside = seen == index
+            elif re.match(r"^\s*\[", line):
+                inside = False
+            elif inside and pattern.match(line):
+                return number
+        return None
+
 
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):

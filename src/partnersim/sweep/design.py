@@ -62,7 +62,10 @@ def salib_problem(spec: SweepSpec) -> dict:
 def design_points(spec: SweepSpec) -> list[dict]:
     """Factor values of every design point."""
     if spec.design == "list":
-        return [dict(p) for p in spec.points]
+        # A key one point sets and another does not: the other runs the base scenario's value,
+        # and the plan (and results) say so instead of holding a missing value.
+        keys = list(dict.fromkeys(k for p in spec.points for k in p))
+        return [{k: p.get(k, spec.base.values[k]) for k in keys} for p in spec.points]
     return [
         {f.name: f.from_unit(float(u)) for f, u in zip(spec.factors, row, strict=True)}
         for row in unit_sample(spec)

@@ -18,6 +18,7 @@ its error, inputs and seed, and the sweep goes on.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import shutil
@@ -83,6 +84,24 @@ def run_chunk(chunk: Chunk) -> tuple[list[dict], pd.DataFrame | None]:
         ts.insert(0, "run_id", run_id)
         series.append(ts)
     return rows, (pd.concat(series, ignore_index=True) if series else None)
+
+
+class _ChunkCrashes:
+    """Isolating a run that kills its worker: chunks split into single runs, recorded failed."""
+
+    def split(self, chunk: Chunk) -> list[Chunk]:
+        return [Chunk(run[0], chunk.scenario, (run,)) for run in chunk.runs]
+
+    def record(self, chunk: Chunk, reason: str) -> tuple[list[dict], None]:
+        return [
+            {
+                "run_id": run_id,
+                "status": "error",
+                "error": f"WorkerDied: {reason} (out of memory, or a crash in native code)",
+                "wall_seconds": float("nan"),
+            }
+            for run_id, _seed, _values in chunk.runs
+        ], None
 
 
 def _chunks(spec: SweepSpec, plan: pd.DataFrame, chunk_size: int) -> Iterator[Chunk]:
@@ -192,15 +211,16 @@ def prepare(spec: SweepSpec, folder: Path) -> pd.DataFrame:
             "scenario_hash": spec.base.content_hash,
             "scenario_values": dict(spec.base.values),
             "design": spec.design,
-            "factors": [
-                {"name": f.name, "low": f.low, "high": f.high, "values": f.values}
-                for f in spec.factors
-            ],
+            "factors": _manifest_factors(spec, plan),
             "samples": spec.samples,
             "replications": spec.replications,
             "root_seed": spec.seed,
             "seeds": sorted(set(plan["seed"].tolist())),
             "runs_planned": len(plan),
+            "input_files": {
+                f"inputs/{f.name}": hashlib.sha256(f.read_bytes()).hexdigest()
+                for f in sorted((folder / "inputs").iterdir())
+            },
             "versions": versions(),
             "provenance": res.provenance(),
             "status": "planned",
@@ -239,13 +259,16 @@ def execute(
             "backend": backend.name,
             "workers": backend.workers,
             "runs_to_do": len(todo),
+            # A resume may run elsewhere or on newer code: each session says where and what.
+            "versions": _versions(),
+            "provenance": res.provenance(),
         }
     )
     res.write_json(manifest, folder / res.MANIFEST)
     status = "interrupted"
     plan_by_run = plan.set_index("run_id")  # indexed once, not per chunk
     try:
-        for _chunk, (rows, series) in backend.map_unordered(run_chunk, chunks):
+        for _chunk, (rows, series) in backend.map_unordered(run_chunk, chunks, _ChunkCrashes()):
             _write_chunk(folder, plan_by_run, rows, series)
             if on_progress:
                 on_progress(len(rows))
@@ -289,9 +312,17 @@ def run_sweep(
     if not isinstance(spec, SweepSpec):
         spec = SweepSpec.from_toml(spec)
     folder = Path(out) if out else Path("results") / f"{spec.name}-{spec.content_hash}"
+    fresh = not (folder / res.MANIFEST).exists()
     prepare(spec, folder)
     owned = isinstance(backend, str)
-    backend_obj = make_backend(backend, workers=workers, scheduler=scheduler) if owned else backend
+    try:
+        backend_obj = (
+            make_backend(backend, workers=workers, scheduler=scheduler) if owned else backend
+        )
+    except BaseException:
+        if fresh:  # nothing ran: leave no half-made folder behind
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     try:
         return execute(
             spec,
@@ -338,3 +369,26 @@ def resume(folder: str | Path, **kwargs: Any) -> res.Results:
     """Finish an interrupted sweep: run only the runs missing from ``folder``."""
     spec = load_spec(folder)
     return run_sweep(spec, out=folder, **kwargs)
+
+
+def _versions() -> dict[str, str]:
+    from partnersim.runner import versions
+
+    return versions()
+
+
+def _manifest_factors(spec: SweepSpec, plan: pd.DataFrame) -> list[dict]:
+    """The factors a sweep varies, as recorded in its manifest.
+
+    For a list design: the keys its points set, with the values the plan gives them, so that
+    scenario discovery and success by value work on it too.
+    """
+    if spec.design != "list":
+        return [
+            {"name": f.name, "low": f.low, "high": f.high, "values": f.values} for f in spec.factors
+        ]
+    keys = dict.fromkeys(k for p in spec.points for k in p)
+    return [
+        {"name": k, "low": None, "high": None, "values": sorted(set(map(_py, plan[k])), key=str)}
+        for k in keys
+    ]

@@ -216,11 +216,15 @@ class SweepSpec:
             scenario_path = (path.parent if path else Path.cwd()) / scenario_ref
             try:
                 base = Scenario.from_toml(scenario_path)
-                if steps is not None:
-                    base = base.evolve(steps=steps)
             except ScenarioError as exc:
                 # The base scenario's own problems, reported against its file.
                 raise SweepError(exc.source, exc.problems) from None
+            if steps is not None:
+                message = _check_value(PARAMETERS["steps"], steps)
+                if message:
+                    problems.append(Problem("steps", message, lines(None, "steps")))
+                else:
+                    base = base.evolve(steps=steps)
 
         factors: list[Factor] = []
         for table, section in _FACTOR_SECTIONS.items():
@@ -262,26 +266,54 @@ class SweepSpec:
                     continue
                 for key, value in point.items():
                     param = PARAMETERS.get(key)
-                    if param is None or param.section not in (
-                        Section.LEVERS,
-                        Section.UNCERTAINTIES,
-                    ):
+                    varied = (Section.LEVERS, Section.UNCERTAINTIES)
+                    if param is None or param.section not in varied:
+                        allowed = [p for p, d in PARAMETERS.items() if d.section in varied]
+                        message = (
+                            f"a point may set levers and uncertainties, not [{param.section.value}]"
+                            " values (set those in the base scenario)"
+                            if param
+                            else _unknown(key, allowed)
+                        )
                         problems.append(
-                            Problem(f"points[{i}].{key}", _unknown(key, list(PARAMETERS)))
+                            Problem(f"points[{i}].{key}", message, lines.in_point(i, key))
                         )
                         continue
                     message = _check_value(param, value)
                     if message:
-                        problems.append(Problem(f"points[{i}].{key}", message))
+                        problems.append(
+                            Problem(f"points[{i}].{key}", message, lines.in_point(i, key))
+                        )
                 points.append(dict(point))
         else:
             if raw_points:
                 problems.append(
                     Problem("points", f"only used with design = 'list', not {design!r}")
                 )
-            if not factors:
+            declared = any(isinstance(raw.get(t), Mapping) and raw[t] for t in _FACTOR_SECTIONS)
+            if not factors and not declared:  # (a declared but invalid factor is reported above)
                 problems.append(
                     Problem("levers", "no factors to vary: add [levers] or [uncertainties]")
+                )
+            if design == "morris":
+                for f in factors:
+                    if f.values is not None and len(f.values) < 2:
+                        table = PARAMETERS[f.name].section.value
+                        problems.append(
+                            Problem(
+                                f"{table}.{f.name}",
+                                "a Morris design needs at least two values per factor",
+                                lines(table, f.name),
+                            )
+                        )
+            if design == "sobol" and samples & (samples - 1):
+                problems.append(
+                    Problem(
+                        "samples",
+                        f"a Sobol' design needs a power of two (got {samples}; e.g. "
+                        f"{1 << (samples - 1).bit_length()})",
+                        lines(None, "samples"),
+                    )
                 )
             if design == "grid" and any(f.is_range for f in factors):
                 pass  # ranges are split into `levels` evenly spaced values
