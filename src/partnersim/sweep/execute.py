@@ -212,7 +212,8 @@ def prepare(spec: SweepSpec, folder: Path) -> pd.DataFrame:
             "scenario_values": dict(spec.base.values),
             "design": spec.design,
             "factors": _manifest_factors(spec, plan),
-            "samples": spec.samples,
+            # Grid and list designs take their points from the file, not a sample size.
+            "samples": spec.samples if spec.design in ("lhs", "sobol", "morris") else None,
             "replications": spec.replications,
             "root_seed": spec.seed,
             "seeds": sorted(set(plan["seed"].tolist())),
