@@ -295,3 +295,14 @@ def test_any_dict_loads_and_round_trips_or_names_a_key(data):
     again = Scenario.from_dict(tomllib.loads(scenario.to_toml()))
     assert again == scenario
     assert again.content_hash == scenario.content_hash
+
+
+def test_a_parents_error_says_which_child_it_came_through(tmp_path):
+    write(tmp_path, "parent.toml", "[levers]\norchestration = 3\n")
+    write(tmp_path, "child.toml", 'extends = "parent.toml"\n')
+    grandchild = write(tmp_path, "grandchild.toml", 'extends = "child.toml"\n')
+    with pytest.raises(ScenarioError) as info:
+        Scenario.from_toml(grandchild)
+    message = str(info.value)
+    assert message.startswith(f"{tmp_path / 'parent.toml'}:2: levers.orchestration")
+    assert "a parent of" in message and "child.toml <- " in message and "grandchild.toml" in message

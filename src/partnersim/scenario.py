@@ -69,9 +69,10 @@ class ScenarioError(ValueError):
         problems: every problem found, each naming its key.
     """
 
-    def __init__(self, source: str, problems: list[Problem]):
+    def __init__(self, source: str, problems: list[Problem], via: tuple[str, ...] = ()):
         self.source = source
         self.problems = problems
+        self.via = via  # the files that extend ``source``, nearest first
         super().__init__(self._render())
 
     @property
@@ -84,6 +85,8 @@ class ScenarioError(ValueError):
         for p in self.problems:
             where = f"{self.source}:{p.line}" if p.line else self.source
             lines.append(f"{where}: {p.key}: {p.message}")
+        if self.via:
+            lines.append(f"  (a parent of {' <- '.join(self.via)}, through `extends`)")
         return "\n".join(lines)
 
 
@@ -159,7 +162,12 @@ class Scenario:
                         )
                     ],
                 )
-            parent = cls.from_toml(parent_path, _seen=(*_seen, resolved))
+            try:
+                parent = cls.from_toml(parent_path, _seen=(*_seen, resolved))
+            except ScenarioError as exc:
+                if exc.source == str(path):  # a cycle back to this file: already explicit
+                    raise
+                raise ScenarioError(exc.source, exc.problems, (*exc.via, str(path))) from None
             base = parent.to_dict()
             del base["name"], base["description"]
             for key, value in data.items():
