@@ -1,13 +1,16 @@
 """Fit the indicator engine's structural parameters so the status quo follows observed trends.
 
-In Policy Priority Inference's manner (``policy_priority_inference.calibrate``): Monte Carlo
-batches of the status-quo model are compared with each indicator's trend target — its level
-at the horizon and the share of quarters in which it improves — and α, α′ and β are moved by
-clipped multiplicative steps until the worst goodness of fit (1 − normalised error) passes a
-threshold. PPI's two targets fix only the drift ``s·α − (1 − s)·α′``, not the step sizes, so a
-third target is added: the mean absolute annual change, which scales α and α′ together. The
-whole model runs (businesses, unions and councils included), so the fitted
-parameters absorb the partnership layer's status-quo behaviour.
+The targets are derived from the shipped history (data/history.toml) as data/trends.toml
+states (:func:`trend_targets`): per indicator, the year-on-year changes in a stated data window
+give the drift (and so the level at the horizon), the success rate and the mean absolute
+annual change. Then, in Policy Priority Inference's manner (``policy_priority_inference.
+calibrate``): Monte Carlo batches of the status-quo model are compared with the targets and
+α, α′ and β are moved by clipped multiplicative steps until the worst goodness of fit
+(1 − normalised error) passes a tolerance. PPI's two targets fix only the drift
+``s·α − (1 − s)·α′``, not the step sizes, so the third target (mean absolute annual change)
+scales α and α′ together. The whole model runs (businesses, unions and councils included), so
+the fitted parameters absorb the partnership layer's status-quo behaviour. The fit is
+deterministic given its root seed and is checked on fresh (holdout) seeds.
 """
 
 from __future__ import annotations
@@ -24,6 +27,145 @@ from partnersim.scenario import Scenario
 
 
 @dataclass(frozen=True, slots=True)
+class TrendTarget:
+    """One indicator's status-quo trend target in real units, and the data it comes from."""
+
+    mission: str
+    series: str
+    data_window: str
+    """First and last observation used, e.g. ``"2014-2024"``."""
+    n_changes: int
+    scale: str
+    drift: float
+    """Mean annual change on ``scale``."""
+    final: float
+    """Target level at the horizon (real units)."""
+    success_rate: float
+    improving: int
+    """Number of the ``n_changes`` changes that improve."""
+    annual_change: float
+    """Mean absolute annual change (real units, at the baseline)."""
+    reason: str
+
+
+def _fractional_year(month: str) -> float:
+    year, mon = month.split("-")
+    return int(year) + (int(mon) - 1) / 12
+
+
+def _transform(scale: str, x: np.ndarray | float) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    if scale == "linear":
+        return x
+    if scale == "log":
+        return np.log(x)
+    if scale == "logit":
+        p = x / 100.0
+        return np.log(p / (1 - p))
+    raise ValueError(f"unknown trend scale {scale!r}")
+
+
+def _inverse(scale: str, y: float) -> float:
+    if scale == "linear":
+        return float(y)
+    if scale == "log":
+        return float(np.exp(y))
+    return float(100.0 / (1.0 + np.exp(-y)))
+
+
+def _slope(scale: str, x: float) -> float:
+    """Derivative of the transform at ``x`` (maps changes on ``scale`` back to real units)."""
+    if scale == "linear":
+        return 1.0
+    if scale == "log":
+        return 1.0 / x
+    p = x / 100.0
+    return 1.0 / (100.0 * p * (1 - p))
+
+
+def annual_changes(spec: dict, history: dict) -> tuple[np.ndarray, str]:
+    """Year-on-year changes (on ``spec['scale']``) of a history.toml series inside the window.
+
+    Returns the changes and a label of the data window actually used.
+    """
+    table: dict = history
+    for key in spec["series"].split("."):
+        table = table[key]
+    lo, hi = (float(w) for w in spec["window"])
+    scale = spec["scale"]
+    if "to_values" in table:  # same-release pairs
+        keep = [i for i, y in enumerate(table["to_years"]) if lo <= y <= hi]
+        start = _transform(scale, [table["from_values"][i] for i in keep])
+        end = _transform(scale, [table["to_values"][i] for i in keep])
+        label = f"{table['from_periods'][keep[0]]} to {table['to_periods'][keep[-1]]}"
+        return end - start, label
+    if "months" in table:  # irregular monthly observations: pairs twelve months apart
+        obs = {
+            _fractional_year(m): v
+            for m, v in zip(table["months"], table["values"], strict=True)
+            if lo <= _fractional_year(m) <= hi
+        }
+        used = sorted(t for t in obs if any(abs(abs(t - u) - 1) < 1e-9 for u in obs))
+        pairs = [(t, t + 1) for t in used if any(abs(t + 1 - u) < 1e-9 for u in obs)]
+        changes = np.array(
+            [float(_transform(scale, obs[b]) - _transform(scale, obs[a])) for a, b in pairs]
+        )
+        months = {_fractional_year(m): m for m in table["months"] if _fractional_year(m) in obs}
+        return changes, f"{months[used[0]]} to {months[used[-1]]}"
+    years = np.array(table["years"], dtype=float)
+    values = np.array(table["values"], dtype=float)
+    inside = (years >= lo) & (years <= hi)
+    years, values = years[inside], values[inside]
+    if np.any(np.diff(years) != 1):
+        raise ValueError(f"{spec['series']}: years in the window are not consecutive")
+    k = int(spec.get("smoothing_years", 1))
+    if k > 1:  # centred moving average
+        values = np.convolve(values, np.ones(k) / k, mode="valid")
+    label = f"{int(years[0])}-{int(years[-1])}"
+    return np.diff(_transform(scale, values)), label
+
+
+def trend_targets() -> tuple[int, tuple[TrendTarget, ...]]:
+    """Derive each indicator's trend target from data/history.toml as data/trends.toml states.
+
+    Returns the horizon (steps) and the targets in MISSIONS order. See trends.toml for the
+    method: drift = mean annual change over the window; final level = baseline moved by that
+    drift over the horizon; success rate = (improving changes + 1) / (changes + 2); mean absolute
+    annual change at the baseline.
+    """
+    raw = data.read("trends")
+    history = data.read("history")
+    horizon = int(raw["horizon_step"])
+    years = horizon / 4
+    specs = {r["mission"]: r for r in raw["trend"]}
+    out = []
+    for m in data.missions():
+        spec = specs[m.name]
+        scale = spec["scale"]
+        changes, label = annual_changes(spec, history)
+        drift = float(changes.mean())
+        improving = int(np.sum(changes > 0 if m.higher_is_better else changes < 0))
+        n = len(changes)
+        base = float(m.baseline)
+        out.append(
+            TrendTarget(
+                mission=m.name,
+                series=spec["series"],
+                data_window=label,
+                n_changes=n,
+                scale=scale,
+                drift=drift,
+                final=_inverse(scale, float(_transform(scale, base)) + years * drift),
+                success_rate=(improving + 1) / (n + 2),
+                improving=improving,
+                annual_change=float(np.abs(changes).mean()) / _slope(scale, base),
+                reason=spec["reason"],
+            )
+        )
+    return horizon, tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
 class Trends:
     """Status-quo trend targets on the normalised scale, in MISSIONS order."""
 
@@ -32,50 +174,123 @@ class Trends:
     success_rate: np.ndarray
     annual_change: np.ndarray
     """Mean absolute 4-quarter change, normalised units."""
+    targets: tuple[TrendTarget, ...] = ()
+    """The same targets in real units, with their data windows."""
 
 
 def status_quo_trends() -> Trends:
-    """The shipped trend targets (data/trends.toml) on the normalised scale."""
-    raw = data.read("trends")
-    rows = {r["mission"]: r for r in raw["trend"]}
+    """The trend targets derived from data/history.toml, on the normalised scale."""
+    horizon, targets = trend_targets()
     ms = data.missions()
     return Trends(
-        horizon=int(raw["horizon_step"]),
-        final_level=np.array([m.to_level(rows[m.name]["final"]) for m in ms], dtype=float),
-        success_rate=np.array([rows[m]["success_rate"] for m in MISSIONS], dtype=float),
+        horizon=horizon,
+        final_level=np.array(
+            [m.to_level(t.final) for m, t in zip(ms, targets, strict=True)], dtype=float
+        ),
+        success_rate=np.array([t.success_rate for t in targets], dtype=float),
         annual_change=np.array(
-            [rows[m.name]["annual_abs_change"] / (m.upper_bound - m.lower_bound) for m in ms],
+            [
+                t.annual_change / (m.upper_bound - m.lower_bound)
+                for m, t in zip(ms, targets, strict=True)
+            ],
             dtype=float,
         ),
+        targets=targets,
     )
+
+
+def level_scale(trends: Trends, level0: np.ndarray) -> np.ndarray:
+    """What a final-level error is divided by in the goodness of fit.
+
+    PPI divides by the trend's change, |target − initial|. Where that gap is smaller than the
+    spread a walk with the observed annual changes reaches over the horizon (annual change ×
+    √years) — growth and knife crime, whose trends are nearly flat — PPI's measure is undefined
+    in the limit and dominated by Monte Carlo noise, so that spread is used instead. This is a
+    departure from PPI for those indicators and is looser than PPI's criterion there; the
+    calibration file records PPI's own value too (``gof_level_ppi``).
+    """
+    return np.maximum(
+        np.abs(trends.final_level - level0), trends.annual_change * np.sqrt(trends.horizon / 4)
+    )
+
+
+def goodness_of_fit(
+    trends: Trends, level0: np.ndarray, final: np.ndarray, gamma: np.ndarray, change: np.ndarray
+) -> dict[str, np.ndarray]:
+    """1 − normalised error of each moment (``level_ppi``: PPI's own normalisation)."""
+    gap = np.abs(trends.final_level - level0)
+    return {
+        "level": 1 - np.abs(trends.final_level - final) / level_scale(trends, level0),
+        "level_ppi": np.where(
+            gap > 1e-9, 1 - np.abs(trends.final_level - final) / np.maximum(gap, 1e-9), np.nan
+        ),
+        "success": 1 - np.abs(trends.success_rate - gamma) / trends.success_rate,
+        "change": 1 - np.abs(trends.annual_change - change) / trends.annual_change,
+    }
+
+
+def seed_sets(seed: int, fit_runs: int, holdout_runs: int) -> tuple[list[int], list[int]]:
+    """The calibration's fit seeds and the disjoint holdout seeds, from one root seed."""
+    children = np.random.SeedSequence(seed).spawn(fit_runs + holdout_runs)
+    seeds = [int(c.generate_state(1)[0]) for c in children]
+    return seeds[:fit_runs], seeds[fit_runs:]
 
 
 @dataclass(frozen=True, slots=True)
 class Calibration:
-    """Fitted parameters with their goodness of fit per mission."""
+    """Fitted parameters with their goodness of fit per mission (fit seeds and holdout)."""
 
     parameters: data.StructuralParameters
-    gof_level: np.ndarray
-    gof_success: np.ndarray
-    gof_change: np.ndarray
+    trends: Trends
+    gof: dict[str, np.ndarray]
+    """Goodness of fit on the seeds used to fit (keys as :func:`goodness_of_fit`)."""
+    holdout: dict[str, np.ndarray]
+    """Goodness of fit on fresh seeds the iteration never saw."""
     iterations: int
-    runs: int
-    holdout: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-    """Goodness of fit (level, success rate, annual change) on seeds not used to fit."""
+    seed: int
+    fit_runs: int
+    holdout_runs: int
+    converged: bool
+    """Whether the fit tolerance was reached on the fit seeds before ``max_iterations``."""
 
-    def to_toml(self, note: str) -> str:
-        """The structural-parameter data file for these values."""
+    def worst_holdout(self) -> float:
+        """The worst holdout goodness of fit over the three moments and all missions."""
+        return float(min(self.holdout[k].min() for k in ("level", "success", "change")))
+
+    def to_toml(self, command: str) -> str:
+        """The structural-parameter data file for these values (no timestamp: reproducible)."""
         lines = [
             "# PPI structural parameters of each mission indicator (normalised 0–1 scale,",
             "# per quarter): alpha = size of a positive change, alpha_prime = size of a",
-            "# negative change, beta = normalisation of the growth probability. Written by",
-            "# `partnersim.calibration`; goodness of fit (gof) is 1 − normalised error of the",
-            "# final level, the success rate and the mean absolute annual change, on the seeds",
-            "# used to fit and (holdout_*) on as many fresh seeds.",
-            f'method = "{note}"',
+            "# negative change, beta = normalisation of the growth probability.",
+            "# GENERATED by the command below (partnersim.calibration); do not edit by hand.",
+            "#",
+            "# Targets (target_*, real units) are derived from data/history.toml as",
+            "# data/trends.toml states, over data_window (n_changes year-on-year changes).",
+            "# Goodness of fit (gof_*) = 1 − normalised error of the mean over Monte Carlo runs:",
+            "# final level at horizon_step (error divided by max(|target − initial|, annual",
+            "# change × √years); gof_level_ppi divides by |target − initial| alone, PPI's own",
+            "# measure, which is unstable for near-flat trends), success rate (mean growth",
+            "# probability) and mean absolute annual change. gof_* on the fit seeds, holdout_gof_*",
+            "# on holdout_runs fresh seeds (partnersim.calibration.seed_sets(seed, fit_runs,",
+            "# holdout_runs)).",
+            'method = "calibrated: westminster_default fitted to the status-quo trends derived '
+            'from data/history.toml (data/trends.toml)"',
+            f'command = "{command}"',
+            f"seed = {self.seed}",
+            f"fit_runs = {self.fit_runs}",
+            f"holdout_runs = {self.holdout_runs}",
+            f"iterations = {self.iterations}",
+            f"converged = {'true' if self.converged else 'false'}",
+            f"horizon_step = {self.trends.horizon}",
         ]
         p = self.parameters
+
+        def r4(x) -> str:
+            return repr(round(float(x), 4))
+
         for i, m in enumerate(MISSIONS):
+            tg = self.trends.targets[i]
             lines += [
                 "",
                 "[[mission]]",
@@ -83,16 +298,22 @@ class Calibration:
                 f"alpha = {float(p.alphas[i])!r}",
                 f"alpha_prime = {float(p.alphas_prime[i])!r}",
                 f"beta = {float(p.betas[i])!r}",
-                f"gof_level = {round(float(self.gof_level[i]), 4)!r}",
-                f"gof_success = {round(float(self.gof_success[i]), 4)!r}",
-                f"gof_change = {round(float(self.gof_change[i]), 4)!r}",
+                f'data_series = "{tg.series}"',
+                f'data_window = "{tg.data_window}"',
+                f"n_changes = {tg.n_changes}",
+                f'trend_scale = "{tg.scale}"',
+                f"target_final = {round(tg.final, 4)!r}",
+                f"target_success_rate = {round(tg.success_rate, 4)!r}",
+                f"target_annual_change = {round(tg.annual_change, 4)!r}",
+                f"gof_level = {r4(self.gof['level'][i])}",
+                f"gof_level_ppi = {r4(self.gof['level_ppi'][i])}",
+                f"gof_success = {r4(self.gof['success'][i])}",
+                f"gof_change = {r4(self.gof['change'][i])}",
+                f"holdout_gof_level = {r4(self.holdout['level'][i])}",
+                f"holdout_gof_level_ppi = {r4(self.holdout['level_ppi'][i])}",
+                f"holdout_gof_success = {r4(self.holdout['success'][i])}",
+                f"holdout_gof_change = {r4(self.holdout['change'][i])}",
             ]
-            if self.holdout is not None:
-                lines += [
-                    f"holdout_gof_level = {round(float(self.holdout[0][i]), 4)!r}",
-                    f"holdout_gof_success = {round(float(self.holdout[1][i]), 4)!r}",
-                    f"holdout_gof_change = {round(float(self.holdout[2][i]), 4)!r}",
-                ]
         return "\n".join(lines) + "\n"
 
 
@@ -163,12 +384,13 @@ def calibrate(
     *,
     trends: Trends | None = None,
     runs: int = 20,
-    max_runs: int = 200,
+    max_runs: int = 800,
+    holdout_runs: int = 400,
     min_iterations: int = 10,
-    max_iterations: int = 100,
-    threshold: float = 0.8,
+    max_iterations: int = 40,
+    tolerance: float = 0.95,
     seed: int = 0,
-    progress: Callable[[int, float], None] | None = None,
+    progress: Callable[[int, int, dict[str, np.ndarray]], None] | None = None,
 ) -> Calibration:
     """Fit α, α′ and β so that ``scenario`` (default: the status quo) follows ``trends``.
 
@@ -178,27 +400,29 @@ def calibrate(
     accumulated final-level error (integral control, absorbing bounds and the partnership
     layer's own drift) and the target annual change.
 
+    Deterministic given ``seed``: every iteration uses the same fit seeds (common random
+    numbers), the first ``runs`` of them, growing by half each iteration after
+    ``min_iterations`` up to ``max_runs``. It stops once, at ``max_runs``, the worst goodness of
+    fit on the fit seeds reaches ``tolerance`` (stricter than PPI's 0.8, leaving room for the
+    Monte Carlo error of the holdout), or after ``max_iterations``. The parameters evaluated
+    last are then checked on ``holdout_runs`` fresh seeds.
+
     Args:
         scenario: the status-quo scenario.
         trends: targets; default :func:`status_quo_trends`.
-        runs: Monte Carlo runs per evaluation at first; grows by half each iteration after
-            ``min_iterations`` up to ``max_runs``.
-        max_runs: largest sample per evaluation.
-        min_iterations: iterations before stopping is allowed.
+        runs: Monte Carlo runs per evaluation at first.
+        max_runs: runs per evaluation at full precision.
+        holdout_runs: fresh seeds for the holdout check.
+        min_iterations: iterations at ``runs`` before the sample grows.
         max_iterations: give up after this many.
-        threshold: stop when the worst goodness of fit reaches this (PPI's criterion: 0.8).
-        seed: root seed of the Monte Carlo runs.
-        progress: called with (iteration, worst goodness of fit).
+        tolerance: stop when the worst goodness of fit on the fit seeds reaches this.
+        seed: root seed of the Monte Carlo runs (:func:`seed_sets`).
+        progress: called with (iteration, runs, goodness of fit) after each evaluation.
     """
     trends = trends or status_quo_trends()
     scenario = (scenario or Scenario.default()).evolve(steps=trends.horizon)
     level0 = np.array([m.to_level(m.baseline) for m in data.missions()])
     target, rates = trends.final_level, trends.success_rate
-    # Level errors are judged against the trend's change (PPI's normalisation) or, when the trend
-    # is nearly flat, against the spread a walk with the observed annual changes reaches over
-    # the horizon (PPI's normalisation is undefined for a flat target).
-    years = trends.horizon / 4
-    scale = np.maximum(np.abs(target - level0), trends.annual_change * np.sqrt(years))
     drift = (target - level0) / trends.horizon
     n = len(MISSIONS)
     pairs = [step_sizes(rates[i], drift[i], trends.annual_change[i]) for i in range(n)]
@@ -210,34 +434,27 @@ def calibrate(
     # Sample-average approximation: the same seeds every iteration (common random numbers), so
     # the iteration converges instead of chasing Monte Carlo noise; the fit is then checked on
     # fresh seeds (``holdout``).
-    all_seeds = [
-        int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(2 * max_runs)
-    ]
-    fit_seeds, holdout_seeds = all_seeds[:max_runs], all_seeds[max_runs:]
-    gof_a = gof_b = gof_c = np.zeros(n)
+    fit_seeds, holdout_seeds = seed_sets(seed, max_runs, holdout_runs)
+    runs = min(runs, max_runs)
+    gof: dict[str, np.ndarray] = {}
     params = None
-    history: list[data.StructuralParameters] = []
     iteration = 0
+    converged = False
     for iteration in range(1, max_iterations + 1):
-        seeds = fit_seeds[:runs]
         params = data.StructuralParameters(
             alphas.copy(), alphas_prime.copy(), betas.copy(), "calibrating"
         )
-        final, gamma, change = simulate(scenario, params, seeds, trends.horizon)
+        final, gamma, change = simulate(scenario, params, fit_seeds[:runs], trends.horizon)
+        gof = goodness_of_fit(trends, level0, final, gamma, change)
+        worst = float(min(gof[k].min() for k in ("level", "success", "change")))
+        if progress:
+            progress(iteration, runs, gof)
+        if runs >= max_runs and worst >= tolerance:
+            converged = True
+            break
         err_a = target - final
         err_b = rates - gamma
-        err_c = trends.annual_change - change
-        norm_a = np.abs(err_a) / scale
         norm_b = np.abs(err_b) / rates
-        norm_c = np.abs(err_c) / trends.annual_change
-        gof_a, gof_b, gof_c = 1 - norm_a, 1 - norm_b, 1 - norm_c
-        worst = float(min(gof_a.min(), gof_b.min(), gof_c.min()))
-        if runs >= max_runs:
-            history.append(params)
-        if progress:
-            progress(iteration, worst)
-        if iteration >= min_iterations and worst >= threshold and runs >= max_runs:
-            break
         betas = np.where(
             err_b > 0,
             betas * np.clip(1 + norm_b, 1.01, 1.5),
@@ -263,19 +480,19 @@ def calibrate(
         if iteration >= min_iterations:
             runs = min(max_runs, int(runs * 1.5) + 1)
     assert params is not None
-    # Average the last evaluations at full precision (their noise averages out), then check the
-    # fit on seeds the iteration never saw.
-    recent = history[-5:] or [params]
     final_params = data.StructuralParameters(
-        np.mean([p.alphas for p in recent], axis=0),
-        np.mean([p.alphas_prime for p in recent], axis=0),
-        np.mean([p.betas for p in recent], axis=0),
-        "calibrated",
+        params.alphas, params.alphas_prime, params.betas, "calibrated"
     )
     final, gamma, change = simulate(scenario, final_params, holdout_seeds, trends.horizon)
-    holdout = (
-        1 - np.abs(target - final) / scale,
-        1 - np.abs(rates - gamma) / rates,
-        1 - np.abs(trends.annual_change - change) / trends.annual_change,
+    holdout = goodness_of_fit(trends, level0, final, gamma, change)
+    return Calibration(
+        parameters=final_params,
+        trends=trends,
+        gof=gof,
+        holdout=holdout,
+        iterations=iteration,
+        seed=seed,
+        fit_runs=max_runs,
+        holdout_runs=holdout_runs,
+        converged=converged,
     )
-    return Calibration(final_params, gof_a, gof_b, gof_c, iteration, runs, holdout)

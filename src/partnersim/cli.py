@@ -502,17 +502,22 @@ def calibrate(
         Path, typer.Option("--out", help="Where to write the fitted parameters.")
     ] = Path("structural.toml"),
     runs: Annotated[
-        int, typer.Option("--runs", min=10, help="Monte Carlo runs per evaluation.")
-    ] = 200,
-    iterations: Annotated[int, typer.Option("--iterations", min=1, help="Most iterations.")] = 30,
+        int, typer.Option("--runs", min=10, help="Monte Carlo runs per evaluation at full size.")
+    ] = 800,
+    holdout: Annotated[
+        int, typer.Option("--holdout", min=10, help="Fresh seeds for the holdout check.")
+    ] = 400,
+    iterations: Annotated[int, typer.Option("--iterations", min=1, help="Most iterations.")] = 40,
     seed: Annotated[
         int, typer.Option("--seed", min=0, help="Root seed of the Monte Carlo runs.")
     ] = 0,
 ) -> None:
-    """Fit the indicator engine to the status-quo trends (PPI's method plus a volatility target).
+    """Fit the indicator engine to the status-quo trends derived from the shipped history.
 
-    Writes a structural-parameter file with the goodness of fit per indicator; copy it to
-    src/partnersim/data/structural.toml to make it the model's default.
+    Deterministic given the options: writes a structural-parameter file (no timestamp) with
+    the targets, data windows and goodness of fit per indicator on the fit and holdout seeds.
+    With the defaults it reproduces src/partnersim/data/structural.toml. Exits with status 1
+    if any holdout goodness of fit is below 0.8 (PPI's criterion).
     """
     from partnersim import data
     from partnersim.calibration import calibrate as fit
@@ -520,21 +525,46 @@ def calibrate(
 
     check_writable(out.parent / ".probe")
 
-    def progress(iteration: int, worst: float) -> None:
-        typer.echo(f"iteration {iteration}: worst goodness of fit {worst:.3f}", err=True)
+    def progress(iteration: int, n: int, gof: dict) -> None:
+        worst = {k: float(gof[k].min()) for k in ("level", "success", "change")}
+        typer.echo(
+            f"iteration {iteration} ({n} runs): worst goodness of fit level "
+            f"{worst['level']:.3f}, success {worst['success']:.3f}, change {worst['change']:.3f}",
+            err=True,
+        )
 
     result = fit(
-        runs=min(20, runs), max_runs=runs, max_iterations=iterations, seed=seed, progress=progress
+        max_runs=runs,
+        holdout_runs=holdout,
+        max_iterations=iterations,
+        seed=seed,
+        progress=progress,
     )
-    out.write_text(
-        result.to_toml(f"calibrated to data/trends.toml ({runs} runs, seed {seed})"),
-        encoding="utf-8",
+    command = (
+        f"partnersim calibrate --runs {runs} --holdout {holdout} --iterations {iterations} "
+        f"--seed {seed}"
     )
-    typer.echo("mission        GoF level  GoF success  GoF change   (fresh seeds)")
+    out.write_text(result.to_toml(command), encoding="utf-8")
+    typer.echo(
+        f"{'converged' if result.converged else 'NOT converged'} after {result.iterations} "
+        f"iterations; goodness of fit on {runs} fit seeds / {holdout} fresh (holdout) seeds:"
+    )
+    typer.echo("mission        level        level(PPI)     success      change")
     for i, m in enumerate(data.MISSIONS):
-        lv, sr, ch = (result.holdout[k][i] for k in range(3))
-        typer.echo(f"{m:<14} {lv:9.3f}  {sr:11.3f}  {ch:10.3f}")
+        cells = [
+            f"{result.gof[k][i]:5.3f}/{result.holdout[k][i]:5.3f}"
+            for k in ("level", "level_ppi", "success", "change")
+        ]
+        typer.echo(f"{m:<14} " + "  ".join(f"{c:<12}" for c in cells))
     typer.echo(f"wrote {out}")
+    worst = result.worst_holdout()
+    if worst < 0.8:
+        typer.echo(
+            f"partnersim: FAILED — worst holdout goodness of fit {worst:.3f} < 0.8 (PPI's "
+            "criterion); more --runs or --iterations may help.",
+            err=True,
+        )
+        raise typer.Exit(1)
 
 
 @app.command("validate-patterns")
@@ -546,28 +576,48 @@ def validate_patterns(
     ] = 1000,
     write: Annotated[
         Path | None,
-        typer.Option("--write", help="Markdown file to (re)write the results section of."),
+        typer.Option(
+            "--write",
+            help="Markdown file to (re)write the calibration and results sections of.",
+        ),
+    ] = None,
+    figures: Annotated[
+        Path | None,
+        typer.Option("--figures", help="Folder to write the validation figures (PNG) to."),
     ] = None,
 ) -> None:
     """Check the literature's stylised facts over seeds; report where the model disagrees."""
-    from partnersim.validation import all_checks, to_markdown
+    from partnersim.validation import (
+        VERDICT,
+        calibration_markdown,
+        run_validation,
+        to_markdown,
+    )
+    from partnersim.validation import figures as draw
 
-    checks = all_checks(n_seeds=seeds, n_businesses=businesses)
+    result = run_validation(n_seeds=seeds, n_businesses=businesses)
+    checks = result.checks
     command = f"partnersim validate-patterns --seeds {seeds}" + (
         f" --businesses {businesses}" if businesses != 1000 else ""
     )
     for c in checks:
-        verdict = {True: "shown", False: "NOT shown", None: "inconclusive"}[c.holds]
-        typer.echo(f"[{verdict}] {c.name}\n    {c.finding}")
+        typer.echo(f"[{VERDICT[c.holds].strip('*')}] {c.name}\n    {c.finding}")
+    if figures is not None:
+        for path in draw(result, figures):
+            typer.echo(f"wrote {path}")
     if write is not None:
         text = write.read_text(encoding="utf-8") if write.exists() else ""
-        start, end = "<!-- BEGIN PATTERNS -->\n", "<!-- END PATTERNS -->"
-        section = start + to_markdown(checks, command) + "\n" + end
-        if start in text and end in text:
-            before, rest = text.split(start, 1)
-            text = before + section + rest.split(end, 1)[1]
-        else:
-            text = text + "\n" + section + "\n"
+        blocks = (
+            ("<!-- BEGIN CALIBRATION -->\n", "<!-- END CALIBRATION -->", calibration_markdown()),
+            ("<!-- BEGIN PATTERNS -->\n", "<!-- END PATTERNS -->", to_markdown(checks, command)),
+        )
+        for start, end, body in blocks:
+            section = start + body + "\n" + end
+            if start in text and end in text:
+                before, rest = text.split(start, 1)
+                text = before + section + rest.split(end, 1)[1]
+            else:
+                text = text + "\n" + section + "\n"
         write.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {write}")
 
