@@ -10,11 +10,19 @@
 #
 # How: the versions are read from the installed solara's own source (server template,
 # .vue files, settings), with hard-coded fallbacks for solara 1.64.x. Each missing package
-# is fetched with `npm pack PKG@VERSION` into a temporary folder and its `package/` folder
-# is moved (atomically, via a rename) to <cache>/<PKG>@<VERSION>/. Present packages are left
-# alone, so the script is idempotent. A referenced `*.min.js` / `*.min.css` that the npm
-# tarball lacks (the public CDN minifies on the fly, e.g. requirejs@2.3.6/require.min.js) is
-# made by copying the unminified file.
+# is fetched with `npm pack PKG@EXACT` into a temporary folder, its tarball checked against
+# the pinned npm integrity hash (below), and its `package/` folder moved (atomically, via a
+# rename) to <cache>/<PKG>@<VERSION>/ — the folder name the page requests. Present packages
+# at their pinned version are left alone, so the script is idempotent and, once it has run,
+# works offline; a folder holding another version than the pin is replaced. A referenced
+# `*.min.js` / `*.min.css` that the npm tarball lacks (the public CDN minifies on the fly,
+# e.g. requirejs@2.3.6/require.min.js) is made by copying the unminified file.
+#
+# Reproducible: solara asks for some packages by a floating version (vega@5, vega-lite@5,
+# vega-embed@6 — the public CDN answers with the newest 5.x / 6.x). Every package this script
+# fetches is pinned in PIN to an exact release and its tarball's sha512, so a fresh clone gets
+# byte-identical files whenever it runs. A floating request without a pin is an error (add
+# the pin); an exact version without a pinned hash is fetched with a warning.
 #
 # Needs: npm (only when something is missing), tar, the venv's python.
 set -euo pipefail
@@ -36,6 +44,18 @@ done
 
 PY="$VENV/bin/python"
 [ -x "$PY" ] || die "no python at $PY"
+
+# The requested name (the folder the page asks for) -> "exact-npm-spec integrity". The floating
+# ones are pinned to the releases this project was developed and tested with; the exact ones
+# need no version pin but get a hash. solara-assets (a Python dependency, locked in uv.lock)
+# ships the rest. Update with: npm view PKG@VERSION version dist.integrity
+declare -A PIN=(
+    ["vega@5"]="vega@5.33.1 sha512-1fArfVDUqVbb5z8n+/nVQb+VNBzx8svY6CrsyTK4Ujm4yrd9I1auoKxBAPXLCavY1LcrbHUskQbGUP8gXOzyQw=="
+    ["vega-lite@5"]="vega-lite@5.23.0 sha512-l4J6+AWE3DIjvovEoHl2LdtCUkfm4zs8Xxx7INwZEAv+XVb6kR6vIN1gt3t2gN2gs/y4DYTs/RPoTeYAuEg6mA=="
+    ["vega-embed@6"]="vega-embed@6.29.0 sha512-PmlshTLtLFLgWtF/b23T1OwX53AugJ9RZ3qPE2c01VFAbgt3/GSNI/etzA/GzdrkceXFma+FDHNXUppKuM0U6Q=="
+    ["katex@0.16.9"]="katex@0.16.9 sha512-fsSYjWS0EEOwvy81j3vRA8TEAhQhKiqO+FQaKWp0m39qwOzHVBgAUBIXWj1pB+O2W3fIpNa6Y9KSKCVbfPhyAQ=="
+    ["@widgetti/solara-vuetify3-app@5.2.0"]="@widgetti/solara-vuetify3-app@5.2.0 sha512-9UMyjf9KASR9PucZ7848upx1gqOqlUnG5Hh5or5CTaN/Um+AxAHQGwv8x4fFJzco/OaccsWdtsqb3bmYAnBo+Q=="
+)
 
 # Hard-coded fallbacks (what solara 1.64.1 references); used only if the scan finds nothing.
 FALLBACK_PKGS=(
@@ -137,17 +157,47 @@ fi
 for e in "${EXTRA[@]+"${EXTRA[@]}"}"; do PKGS+=("$e"); FILES[$e]="${FILES[$e]:-}"; done
 
 # --- 2. place every missing package ------------------------------------------------------
-is_installed() { [ -f "$CACHE/$1/package.json" ]; }
+is_exact() {  # the version of pkg@version is a full x.y.z release (npm versions are immutable)
+    [[ "${1##*@}" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]]
+}
+pinned_spec() { local p=${PIN[$1]:-}; [ -n "$p" ] && echo "${p%% *}" || echo "$1"; }
+pinned_hash() { local p=${PIN[$1]:-}; [ -n "$p" ] && echo "${p#* }" || true; }
+installed_version() {  # version in <cache>/<spec>/package.json, empty if absent
+    [ -f "$CACHE/$1/package.json" ] || return 0
+    "$PY" -c 'import json, sys; print(json.load(open(sys.argv[1], encoding="utf-8")).get("version", ""))' \
+        "$CACHE/$1/package.json"
+}
+is_installed() {  # present, and at the pinned version if there is a pin
+    local want
+    [ -f "$CACHE/$1/package.json" ] || return 1
+    want=$(pinned_spec "$1"); want=${want##*@}
+    [ "$(installed_version "$1")" = "$want" ]
+}
 
-install_pkg() {  # $1 = pkg@version
-    local spec=$1 tmp tgz dest parent
+# Refuse floating requests that have no pin: they would install whatever is newest today.
+for spec in "${PKGS[@]}"; do
+    is_exact "$(pinned_spec "$spec")" \
+        || die "$spec is a floating version with no exact pin; add it to PIN in $0"
+done
+
+install_pkg() {  # $1 = pkg@version as requested (the folder name)
+    local spec=$1 exact hash got tmp tgz dest parent
+    exact=$(pinned_spec "$spec")
+    hash=$(pinned_hash "$spec")
     dest="$CACHE/$spec"
     parent=$(dirname "$dest")
-    command -v npm >/dev/null || die "npm is needed to fetch $spec"
+    command -v npm >/dev/null || die "npm is needed to fetch $exact"
     tmp=$(mktemp -d "$WORK/pack.XXXXXX")   # removed with $WORK on exit
-    (cd "$tmp" && npm pack "$spec" --silent >/dev/null) || die "npm pack $spec failed"
+    (cd "$tmp" && npm pack "$exact" --silent >/dev/null) || die "npm pack $exact failed"
     tgz=$(find "$tmp" -maxdepth 1 -name '*.tgz' | head -n1)
-    [ -n "$tgz" ] || die "npm pack $spec produced no tarball"
+    [ -n "$tgz" ] || die "npm pack $exact produced no tarball"
+    got=$("$PY" -c 'import base64, hashlib, sys
+print("sha512-" + base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' "$tgz")
+    if [ -n "$hash" ]; then
+        [ "$got" = "$hash" ] || die "$exact: tarball hash $got is not the pinned $hash"
+    else
+        echo "  warning: $exact has no pinned hash (add to PIN: [\"$spec\"]=\"$exact $got\")" >&2
+    fi
     mkdir -p "$tmp/x"
     tar -xzf "$tgz" -C "$tmp/x" --no-same-owner
     [ -f "$tmp/x/package/package.json" ] || die "tarball of $spec has no package/package.json"
@@ -157,19 +207,30 @@ install_pkg() {  # $1 = pkg@version
     rm -rf "$stage"
     mv "$tmp/x/package" "$stage"
     chmod -R a+rX "$stage"
-    rm -rf "$dest"   # a leftover without package.json (e.g. an interrupted manual copy)
+    rm -rf "$dest"   # a leftover without package.json, or another version than the pin
     mv "$stage" "$dest"
-    echo "  installed $spec -> $dest"
+    if [ "$exact" = "$spec" ]; then
+        echo "  installed $spec -> $dest"
+    else
+        echo "  installed $exact -> $dest"
+    fi
 }
 
 MISSING=0
 for spec in "${PKGS[@]}"; do
+    exact=$(pinned_spec "$spec")
+    label=$spec; [ "$exact" = "$spec" ] || label="$spec (pinned: $exact)"
     if is_installed "$spec"; then
-        echo "  present   $spec"
+        echo "  present   $label"
     else
         MISSING=$((MISSING + 1))
+        have=$(installed_version "$spec")
         if [ $DRY_RUN -eq 1 ]; then
-            echo "  MISSING   $spec"
+            if [ -n "$have" ]; then
+                echo "  STALE     $label: $have is installed"
+            else
+                echo "  MISSING   $label"
+            fi
         else
             install_pkg "$spec"
         fi
@@ -199,7 +260,7 @@ for spec in "${PKGS[@]}"; do
 done
 
 if [ $DRY_RUN -eq 1 ]; then
-    echo "dry run: $MISSING package(s) missing"
+    echo "dry run: $MISSING package(s) missing or not at their pinned version"
     [ "$MISSING" -eq 0 ]
     exit
 fi

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import shutil
+import threading
 import time
 import uuid
 
@@ -14,10 +17,17 @@ import solara.server.app
 import solara.server.kernel
 import solara.server.kernel_context as kernel_context
 import solara.server.starlette
+import solara.widgets
 
+from partnersim import PartnershipModel, Scenario
 from partnersim.app import ComparePage, LiveModel, SweepExplorer
-from partnersim.levers import LEVERS
+from partnersim.app.controls import help_text, hint
+from partnersim.app.labels import describe, title
+from partnersim.app.session import LiveRun
+from partnersim.app.sweeps import parse_box, read_boxes
+from partnersim.levers import LEVERS, UNCERTAINTIES
 from partnersim.netview import build_layout, network_frames
+from partnersim.plots import OKABE_ITO
 
 from .conftest import ROOT
 
@@ -34,17 +44,38 @@ def kernel_ctx():
     finally:
         with ctx:
             ctx.close()
+    # a closed page's run stops after the quarter it is stepping
+    deadline = time.monotonic() + 30
+    while any(t.name.startswith("partnersim-live") for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "a live run kept stepping after its page closed"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def errors(caplog):
+    """Errors logged by any thread (the live run's worker logs what it cannot publish)."""
+    caplog.set_level(logging.WARNING)
+    yield caplog
+    bad = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not bad, [r.getMessage() + (r.exc_text or "") for r in bad]
 
 
 @pytest.fixture
 def small_scenarios(tmp_path):
-    """A scenario folder with two small, fast scenarios and one broken file."""
+    """A scenario folder with two small, fast scenarios, the status quo and one broken file."""
     for name in ("westminster_default", "mission_driven"):
         (tmp_path / f"{name}.toml").write_text(
             f'extends = "{ROOT / "scenarios" / (name + ".toml")}"\nname = "{name}"\n'
             "[scale]\nn_businesses = 60\nn_local_authorities = 24\n",
             encoding="utf-8",
         )
+    (tmp_path / "plain.toml").write_text(
+        'name = "plain"\n[scale]\nn_businesses = 60\nn_local_authorities = 24\n', encoding="utf-8"
+    )
+    (tmp_path / "short.toml").write_text(
+        f'extends = "{tmp_path / "mission_driven.toml"}"\nname = "short"\n[run]\nsteps = 10\n',
+        encoding="utf-8",
+    )
     (tmp_path / "broken.toml").write_text("[levers]\norchestration = 7\n", encoding="utf-8")
     return tmp_path
 
@@ -54,40 +85,239 @@ def texts(rc) -> str:
     return " ".join(" ".join(map(str, w.children)) for w in rc.find(v.Html, tag="span").widgets)
 
 
-def test_lever_controls_come_from_the_declarations(kernel_ctx, small_scenarios):
+def wait_for(condition, timeout: float = 60.0, what: str = "the page"):
+    """Poll ``condition`` until it is true (the live model steps on its own thread)."""
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+    return value
+
+
+def shown_step(rc) -> int | None:
+    m = re.search(r"quarter: \S+ \(step (\d+)\)", texts(rc))
+    return int(m.group(1)) if m else None
+
+
+def settled_step(rc, quiet: float = 1.5, timeout: float = 60.0) -> int:
+    """The step shown once it has not changed for ``quiet`` seconds.
+
+    Pause stops the run after the quarter being stepped or drawn, so one more may appear.
+    """
+    deadline = time.monotonic() + timeout
+    step, since = shown_step(rc), time.monotonic()
+    while time.monotonic() - since < quiet:
+        assert time.monotonic() < deadline, "the shown step never settled"
+        time.sleep(0.05)
+        now = shown_step(rc)
+        if now != step:
+            step, since = now, time.monotonic()
+    return step
+
+
+def alerts(rc, css_class: str) -> list:
+    """Alerts (solara.Info, Error, Success…) with this CSS class."""
+    return [a for a in rc.find(v.Alert).widgets if css_class in (a.class_ or "").split()]
+
+
+def alert_text(rc, css_class: str) -> str:
+    return " ".join(str(a.children) for a in alerts(rc, css_class))
+
+
+def button(rc, label: str):
+    return rc.find(v.Btn, children=[label]).widget
+
+
+def chart(rc, title_text: str) -> dict:
+    """The Vega-Lite spec of the chart with this title."""
+    for w in rc.find(solara.widgets.VegaLite).widgets:
+        t = w.spec.get("title")
+        if (t.get("text") if isinstance(t, dict) else t) == title_text:
+            return w.spec
+    raise AssertionError(f"no chart titled {title_text!r}")
+
+
+def network_data(rc) -> tuple[list[dict], list[dict]]:
+    """(nodes, ties) drawn in the network chart."""
+    spec = chart(rc, "Coordination network")
+    sets = list(spec["datasets"].values())
+    nodes = next(d for d in sets if d and "kind" in d[0])
+    ties = next((d for d in sets if d and "trust" in d[0] and "kind" not in d[0]), [])
+    return nodes, ties
+
+
+def missions_data(rc) -> list[dict]:
+    """The time series drawn in the mission charts."""
+    spec = next(
+        w.spec for w in rc.find(solara.widgets.VegaLite).widgets if "growth_level" in str(w.spec)
+    )
+    return next(d for d in spec["datasets"].values() if d and "growth_level" in d[0])
+
+
+def slider(rc, label: str):
+    return next(s for s in rc.find(v.Slider).widgets if s.label == label)
+
+
+# -- controls -----------------------------------------------------------------------------------
+
+
+def test_lever_controls_come_from_the_declarations(kernel_ctx, small_scenarios, errors):
     _, rc = solara.render(LiveModel(folder=small_scenarios), handle_error=False)
-    sliders = {s.label: s for s in rc.find(v.Slider).widgets}
-    for p in LEVERS:
-        assert p.label in sliders, p.name
-        slider = sliders[p.label]
-        if p.name != "start_step":
-            assert (slider.min, slider.max) == (p.low, p.high)
+    rc.find(v.Select, label="Scenario").widget.v_model = "plain"  # every value at its default
+    wait_for(lambda: "quarter: start (step 0)" in texts(rc))
+    tooltips = {str(t.children[0]): t.v_slots[0]["children"][0] for t in rc.find(v.Tooltip).widgets}
+    for p in (*LEVERS, *UNCERTAINTIES):
+        box = rc.find(v.Html, attributes={"data-parameter": p.name})
+        # the help text (tooltip) is the declaration's, on the control of the parameter's name
+        assert tooltips[help_text(p)] is box.widget, p.name
+        for part in (p.label, p.name, p.doc, p.source, p.unit, p.allowed()):
+            assert part in help_text(p)
+        # under the control: the name (TOML key, model attribute, results column), the range,
+        # the default and the unit
+        line = "".join("".join(map(str, w.children)) for w in box.find(v.Html, tag="span").widgets)
+        assert line.startswith(f"{p.name} · "), line
+        assert hint(p) in line and p.unit in line
+        default = f"{p.default:g}" if isinstance(p.default, float) else str(p.default)
+        assert f"default {default}" in line
+        if p.choices is not None:
+            select = box.find(v.Select).widget
+            assert (select.label, select.items, select.v_model) == (
+                p.label,
+                list(p.choices),
+                p.default,
+            )
+            continue
+        control = box.find(v.Slider).widget
+        top = 40 if p.name in ("start_step", "shock_step") else p.high  # the run's length
+        assert control.label == p.label
+        assert (control.min, control.max) == (p.low, top), p.name
+        assert control.v_model == p.default, p.name
     rc.close()
 
 
-def test_live_model_steps_and_the_network_evolves(kernel_ctx, small_scenarios):
+def test_sliders_show_the_loaded_scenario_values(kernel_ctx, small_scenarios, errors):
+    mission = Scenario.from_toml(small_scenarios / "mission_driven.toml")
+    _, rc = solara.render(LiveModel(folder=small_scenarios), handle_error=False)
+    for p in LEVERS:
+        assert slider(rc, p.label).v_model == mission.values[p.name], p.name
+    rc.close()
+
+
+# -- stepping, playing, resetting ---------------------------------------------------------------
+
+
+def test_step_runs_off_the_ui_thread_and_the_network_evolves(kernel_ctx, small_scenarios, errors):
     _, rc = solara.render(LiveModel(folder=small_scenarios), handle_error=False)
     assert "quarter: start (step 0)" in texts(rc)
-    step = rc.find(v.Btn, children=["Step"])
+    nodes_before, ties_before = network_data(rc)
+    missions_before = missions_data(rc)
+    started = time.monotonic()
     for _ in range(4):
-        step.widget.click()
-    assert "(step 4)" in texts(rc)
+        button(rc, "Step").click()  # returns at once: the worker thread steps
+    assert time.monotonic() - started < 5
+    wait_for(lambda: shown_step(rc) == 4, what="four steps")
+    nodes_after, ties_after = network_data(rc)
+    # the drawn network itself changed: ties brokered or dropped, trust moved, states changed
+    assert ties_after != ties_before
+    assert [n["mean trust"] for n in nodes_after] != [n["mean trust"] for n in nodes_before]
+    assert [n["state"] for n in nodes_after] != [n["state"] for n in nodes_before]
+    # positions stay put
+    assert [(n["x"], n["y"]) for n in nodes_after] == [(n["x"], n["y"]) for n in nodes_before]
+    assert len(missions_data(rc)) == len(missions_before) + 4  # one row per quarter
     rc.close()
 
 
-def test_a_lever_change_rebuilds_the_model(kernel_ctx, small_scenarios):
+def test_play_and_pause_with_no_delay(kernel_ctx, small_scenarios, errors):
     _, rc = solara.render(LiveModel(folder=small_scenarios), handle_error=False)
-    rc.find(v.Btn, children=["Step"]).widget.click()
-    assert "(step 1)" in texts(rc)
-    slider = next(
-        s for s in rc.find(v.Slider).widgets if s.label == "Orchestration (Missions Unit)"
-    )
-    slider.v_model = 0.95
-    assert "(step 0)" in texts(rc), "new lever values start a new run"
+    slider(rc, "Seconds between quarters").v_model = 0.0
+    last = 0
+    for cycle in range(3):
+        button(rc, "Play").click()
+        wait_for(lambda: button_label(rc) == "Pause", what="the Pause button")
+        # renders from this thread while the worker steps: the page must stay consistent
+        for flag in (False, True):
+            rc.find(v.Switch).widget.v_model = flag
+            texts(rc)
+        wait_for(lambda last=last: (shown_step(rc) or 0) >= last + 2, what=f"play {cycle}")
+        button(rc, "Pause").click()
+        wait_for(lambda: button_label(rc) == "Play", what="the Play button")
+        paused = settled_step(rc)
+        time.sleep(0.5)
+        assert shown_step(rc) == paused, "a paused run kept stepping"
+        assert paused > last
+        last = paused
+    assert not alerts(rc, "run-error")
+    assert len(chart(rc, "Coordination network")["datasets"]) >= 2
     rc.close()
 
 
-def test_bad_scenario_shows_its_validation_message(kernel_ctx, small_scenarios):
+def button_label(rc) -> str | None:
+    for w in rc.find(v.Btn).widgets:
+        if w.children and w.children[0] in ("Play", "Pause"):
+            return w.children[0]
+    return None
+
+
+def test_play_runs_to_the_end_and_says_so(kernel_ctx, small_scenarios, errors):
+    _, rc = solara.render(LiveModel(folder=small_scenarios), handle_error=False)
+    rc.find(v.Select, label="Scenario").widget.v_model = "short"  # ten quarters
+    slider(rc, "Seconds between quarters").v_model = 0.0
+    button(rc, "Play").click()
+    wait_for(lambda: alerts(rc, "run-complete"), 120, "the run's end")
+    assert shown_step(rc) == 10
+    assert button(rc, "Step").disabled
+    assert button_label(rc) == "Play" and button(rc, "Play").disabled
+    rc.close()
+
+
+def test_reset_starts_again_from_the_scenario(kernel_ctx, small_scenarios, errors):
+    _, rc = solara.render(LiveModel(folder=small_scenarios), handle_error=False)
+    control = slider(rc, "Orchestration (Missions Unit)")
+    original = control.v_model
+    control.v_model = 0.25
+    for _ in range(3):
+        button(rc, "Step").click()
+    wait_for(lambda: shown_step(rc) == 3)
+    button(rc, "Reset").click()
+    wait_for(lambda: shown_step(rc) == 0)
+    assert slider(rc, "Orchestration (Missions Unit)").v_model == original
+    notice = alert_text(rc, "run-notice")
+    assert "Reset" in notice and "restarted from the start of 2024Q3 (step 0)" in notice
+    assert "the previous run had reached 2025Q1 (step 3)" in notice
+    rc.close()
+
+
+def test_a_lever_change_restarts_the_run_and_says_so(kernel_ctx, small_scenarios, errors):
+    _, rc = solara.render(LiveModel(folder=small_scenarios), handle_error=False)
+    button(rc, "Step").click()
+    wait_for(lambda: shown_step(rc) == 1)
+    slider(rc, "Orchestration (Missions Unit)").v_model = 0.95
+    assert shown_step(rc) == 0, "new lever values start a new run"
+    notice = alert_text(rc, "run-notice")
+    assert "Orchestration (Missions Unit) (orchestration) set to 0.95" in notice
+    assert "the run restarted from the start of 2024Q3 (step 0)" in notice
+    assert "the previous run had reached 2024Q3 (step 1)" in notice
+    rc.close()
+
+
+def test_the_aggregation_toggle_switches_the_network_view(kernel_ctx, small_scenarios, errors):
+    _, rc = solara.render(LiveModel(folder=small_scenarios), handle_error=False)
+    button(rc, "Step").click()
+    wait_for(lambda: shown_step(rc) == 1)
+    grouped, _ = network_data(rc)
+    assert any("councils (" in n["name"] for n in grouped)
+    rc.find(v.Switch).widget.v_model = False
+    actors = wait_for(
+        lambda: (lambda nodes: nodes if len(nodes) > len(grouped) else None)(network_data(rc)[0])
+    )
+    assert not any("councils (" in n["name"] for n in actors)
+    assert shown_step(rc) == 1, "switching the view does not restart the run"
+    rc.find(v.Switch).widget.v_model = True
+    wait_for(lambda: len(network_data(rc)[0]) == len(grouped))
+    rc.close()
+
+
+def test_bad_scenario_shows_its_validation_message(kernel_ctx, small_scenarios, errors):
     _, rc = solara.render(LiveModel(folder=small_scenarios), handle_error=False)
     select = rc.find(v.Select, label="Scenario").widget
     select.v_model = "broken"
@@ -99,9 +329,66 @@ def test_bad_scenario_shows_its_validation_message(kernel_ctx, small_scenarios):
     rc.close()
 
 
-def test_network_view_aggregates_and_keeps_positions(small_scenarios):
-    from partnersim import PartnershipModel, Scenario
+# -- the live run itself ------------------------------------------------------------------------
 
+
+def test_a_live_run_publishes_consistent_snapshots_while_it_plays():
+    model = PartnershipModel(
+        Scenario.default().evolve(n_businesses=60, n_local_authorities=24, steps=30), rng=3
+    )
+    run = LiveRun(model, delay=0.0)
+    seen, problems = [], []
+
+    def check(view) -> None:
+        data = view.data
+        frame = data.frame
+        if len(frame) != data.step + 1 or int(frame["step"].iloc[-1]) != data.step:
+            problems.append((data.step, len(frame)))
+
+    def publish(view) -> None:  # the page's part: draw, then say so
+        check(view)
+        seen.append(view.data.step)
+        run.rendered(view.seq)
+
+    run.subscribe(publish, paced=True)
+    stop = threading.Event()
+
+    def reader() -> None:  # another thread reading whatever is current, as renders do
+        while not stop.is_set():
+            check(run.view)
+
+    readers = [threading.Thread(target=reader) for _ in range(2)]
+    for t in readers:
+        t.start()
+    run.play()
+    assert run.wait_idle(120)
+    stop.set()
+    for t in readers:
+        t.join()
+    assert not problems
+    assert run.view.data.step == 30 and not run.view.running and not run.view.playing
+    assert seen[-1] == 30 and sorted(seen) == seen
+    run.close()
+
+
+def test_a_closed_run_stops_stepping():
+    model = PartnershipModel(
+        Scenario.default().evolve(n_businesses=60, n_local_authorities=24), rng=1
+    )
+    run = LiveRun(model, delay=0.0)
+    run.play()
+    time.sleep(0.2)
+    run.close()
+    assert run.wait_idle(30)
+    step = model.steps
+    time.sleep(0.2)
+    assert model.steps == step < 40
+
+
+# -- the network view ---------------------------------------------------------------------------
+
+
+def test_network_view_aggregates_and_keeps_positions(small_scenarios):
     model = PartnershipModel(Scenario.default().evolve(n_businesses=200), rng=2)
     layout = build_layout(model, aggregate=True)
     nodes, ties = network_frames(model, layout)
@@ -117,6 +404,25 @@ def test_network_view_aggregates_and_keeps_positions(small_scenarios):
     assert len(full.names) > len(layout.names)
 
 
+def test_network_chart_encodes_trust_tie_count_and_kind():
+    from partnersim.netview import KIND_STYLE, network_chart
+
+    model = PartnershipModel(Scenario.default().evolve(n_businesses=100), rng=2)
+    spec = network_chart(model, build_layout(model)).to_dict()
+    edges, points = spec["layer"]
+    assert edges["encoding"]["stroke"]["field"] == "trust"  # colour: mean trust
+    assert edges["encoding"]["strokeWidth"]["field"] == "ties"  # width: how many ties
+    assert edges["encoding"]["strokeWidth"]["legend"]["title"] == "active ties"
+    # colour and shape: the same field and legend title, so one legend shows both
+    colour, shape = points["encoding"]["color"], points["encoding"]["shape"]
+    assert colour["field"] == shape["field"] == "kind"
+    assert colour["legend"]["title"] == shape["legend"]["title"] == "actor"
+    assert shape["scale"]["range"] == [s[2] for s in KIND_STYLE.values()]
+
+
+# -- compare ------------------------------------------------------------------------------------
+
+
 def test_compare_page_runs_two_scenarios(kernel_ctx, small_scenarios):
     _, rc = solara.render(ComparePage(folder=small_scenarios), handle_error=False)
     rc.find(v.Btn, children=["Run"]).widget.click()
@@ -127,9 +433,14 @@ def test_compare_page_runs_two_scenarios(kernel_ctx, small_scenarios):
     rc.close()
 
 
-def test_sweep_explorer_opens_a_sweep(kernel_ctx, tmp_path):
+# -- sweep explorer -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sweep_results(tmp_path_factory):
     from partnersim.sweep import run_sweep
 
+    tmp_path = tmp_path_factory.mktemp("sweep")
     scenario = tmp_path / "base.toml"
     scenario.write_text(
         f'extends = "{ROOT / "scenarios" / "westminster_default.toml"}"\n'
@@ -138,14 +449,128 @@ def test_sweep_explorer_opens_a_sweep(kernel_ctx, tmp_path):
     )
     spec = tmp_path / "s.toml"
     spec.write_text(
-        f'name = "s"\nscenario = "{scenario}"\ndesign = "lhs"\nsamples = 4\nreplications = 1\n'
+        f'name = "s"\nscenario = "{scenario}"\ndesign = "lhs"\nsamples = 8\nreplications = 1\n'
         "steps = 4\n[levers]\norchestration = { low = 0.0, high = 1.0 }\n"
-        "risk_share = { low = 0.0, high = 0.8 }\n",
+        'risk_share = { low = 0.0, high = 0.8 }\n[uncertainties]\nshock = ["none", "pandemic"]\n',
         encoding="utf-8",
     )
     results = tmp_path / "results"
     run_sweep(spec, out=results / "s-run", backend="serial")
-    _, rc = solara.render(SweepExplorer(root=results), handle_error=False)
-    assert "4 of 4 runs shown" in texts(rc)
-    rc.close()
+    yield results
     shutil.rmtree(results)
+
+
+def write_discovery(folder, box: str) -> None:
+    """A report/discovery.csv as ``partnersim report`` writes it."""
+    (folder / "report").mkdir(exist_ok=True)
+    (folder / "report" / "discovery.csv").write_text(
+        f"mission,coverage,density,mass,base_rate,runs,box\ngrowth,0.8,0.9,0.3,0.4,8,{box}\n",
+        encoding="utf-8",
+    )
+
+
+def scatter_spec(rc) -> dict:
+    return next(
+        w.spec for w in rc.find(solara.widgets.VegaLite).widgets if "against" in str(w.spec)
+    )
+
+
+def test_sweep_explorer_opens_a_sweep_with_labelled_axes(kernel_ctx, sweep_results):
+    _, rc = solara.render(SweepExplorer(root=sweep_results), handle_error=False)
+    assert "8 of 8 runs shown" in texts(rc)
+    spec = scatter_spec(rc)
+    points = spec["layer"][-1]["encoding"]
+    assert points["x"]["title"] == title("orchestration")
+    assert "[share of mission programme budget pooled]" in " ".join(points["x"]["title"])
+    assert points["y"]["title"] == title("mean_gap_closed")
+    assert "[share]" in str(points["y"]["title"])
+    assert points["color"]["scale"]["scheme"] == "viridis"  # a number: colour-blind-safe scale
+    # colour by a category: Okabe–Ito
+    rc.find(v.Select, label="Colour by").widget.v_model = "shock"
+    colour = scatter_spec(rc)["layer"][-1]["encoding"]["color"]
+    assert colour["type"] == "nominal"
+    assert colour["scale"]["range"] == list(OKABE_ITO[:2])
+    assert "Shock" in str(colour["legend"]["title"])
+    # a categorical factor on the x axis is placed at 0, 1 with its names as labels
+    rc.find(v.Select, label="x axis (factor)").widget.v_model = "shock"
+    x = scatter_spec(rc)["layer"][-1]["encoding"]["x"]
+    assert "pandemic" in x["axis"]["labelExpr"] and x["title"] == title("shock")
+    rc.close()
+
+
+def test_sweep_explorer_filters_runs(kernel_ctx, sweep_results):
+    from partnersim import results
+
+    runs = results.load(sweep_results / "s-run").runs
+    _, rc = solara.render(SweepExplorer(root=sweep_results), handle_error=False)
+    window = rc.find(v.RangeSlider).widget
+    window.v_model = [0.0, 0.5]
+    expected = int(runs["orchestration"].between(0.0, 0.5).sum())
+    assert 0 < expected < 8
+    assert f"{expected} of 8 runs shown" in texts(rc)
+    # a categorical factor filters by value
+    rc.find(v.Select, label="Filter on").widget.v_model = "shock"
+    assert "8 of 8 runs shown" in texts(rc)
+    rc.find(v.Select, label="Shock values shown").widget.v_model = ["pandemic"]
+    expected = int((runs["shock"] == "pandemic").sum())
+    assert f"{expected} of 8 runs shown" in texts(rc)
+    rc.close()
+
+
+def test_sweep_explorer_draws_the_prim_box(kernel_ctx, sweep_results):
+    folder = sweep_results / "s-run"
+    write_discovery(folder, "0.2 ≤ orchestration ≤ 0.7; 0.1 ≤ risk_share ≤ 0.5; shock ∈ {none}")
+    try:
+        _, rc = solara.render(SweepExplorer(root=sweep_results), handle_error=False)
+        spec = scatter_spec(rc)
+        box, points = spec["layer"]
+        box_rows = spec["datasets"][box["data"]["name"]]
+        assert box["mark"]["type"] == "rect"
+        assert box_rows == [{"x": 0.2, "x2": 0.7}]  # a band: the box restricts x only here
+        assert "PRIM box" in str(spec["title"]["subtitle"])
+        assert points["encoding"]["opacity"]["field"] == "__box"
+        # a factor on the y axis too: a rectangle
+        rc.find(v.Select, label="y axis (outcome or factor)").widget.v_model = "risk_share"
+        spec = scatter_spec(rc)
+        box_rows = spec["datasets"][spec["layer"][0]["data"]["name"]]
+        assert box_rows == [{"x": 0.2, "x2": 0.7, "y": 0.1, "y2": 0.5}]
+        # a categorical factor restricted to one value: a band over that category
+        rc.find(v.Select, label="x axis (factor)").widget.v_model = "shock"
+        spec = scatter_spec(rc)
+        box_rows = spec["datasets"][spec["layer"][0]["data"]["name"]]
+        assert box_rows == [{"x": -0.45, "x2": 0.45, "y": 0.1, "y2": 0.5}]  # "none" sorts first
+        # no box: no shading
+        rc.find(v.Select, label="PRIM box (mission target met)").widget.v_model = "(none)"
+        assert len(scatter_spec(rc)["layer"]) == 1
+        assert "growth" in texts(rc) or rc.find(v.Html).widgets
+        rc.close()
+    finally:
+        shutil.rmtree(folder / "report")
+
+
+def test_prim_boxes_are_read_from_the_report(tmp_path):
+    limits, unparsed = parse_box("0.2 ≤ orchestration ≤ 0.7; shock ∈ {none, pandemic}; odd")
+    assert [(lim.factor, lim.low, lim.high, lim.values) for lim in limits] == [
+        ("orchestration", 0.2, 0.7, None),
+        ("shock", None, None, ("none", "pandemic")),
+    ]
+    assert unparsed == ("odd",)
+    write_discovery(tmp_path, "1e-05 ≤ risk_share ≤ 0.8")
+    boxes = read_boxes(tmp_path / "report" / "discovery.csv")
+    assert boxes["growth"].limits[0].low == 1e-05
+    assert boxes["growth"].coverage == 0.8
+
+
+def test_results_columns_have_labels_with_units():
+    from partnersim import data
+
+    assert describe("orchestration") == (
+        "Orchestration (Missions Unit)",
+        "share of mission programme budget pooled",
+    )
+    growth = next(m for m in data.missions() if m.name == "growth")
+    assert describe("growth_level_at_deadline")[1] == growth.unit
+    assert describe("private_investment_total") == ("Private mission investment", "£bn")
+    for column in ("leverage", "mean_trust_final", "missions_met", "nhs_met", "la_gini_change"):
+        label, unit = describe(column)
+        assert label != column and unit, column

@@ -1,9 +1,11 @@
 """The dashboard as a person uses it: a real server on a free loopback port, driven in Chromium.
 
-Starts ``partnersim dashboard`` (the CLI users run), loads the live page, changes a lever,
-steps several quarters and checks that the network and the mission charts changed and no error
-is shown; picks a broken scenario file and checks its validation message is shown; runs the
-compare page with two scenarios. Every request must stay on 127.0.0.1.
+Starts ``partnersim dashboard`` (the CLI users run), loads the live page, changes a lever
+(and checks the page says the run restarted), steps several quarters and checks that the
+network and the mission charts changed and no error is shown; plays and pauses with no delay
+between quarters; picks a broken scenario file and checks its validation message is shown;
+runs the compare page with two scenarios; opens a sweep with a PRIM box in the sweep explorer.
+Every request must stay on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -31,6 +33,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _small_sweep(folder) -> None:
+    """A four-quarter sweep in ``folder/results`` with a scenario-discovery box in its report."""
+    from partnersim.sweep import run_sweep
+
+    spec = folder / "sweep.toml"
+    spec.write_text(
+        f'name = "s"\nscenario = "{folder / "westminster_default.toml"}"\ndesign = "lhs"\n'
+        "samples = 8\nreplications = 1\nsteps = 4\n"
+        "[levers]\norchestration = { low = 0.0, high = 1.0 }\n"
+        "risk_share = { low = 0.0, high = 0.8 }\n",
+        encoding="utf-8",
+    )
+    out = folder / "results" / "s-run"
+    run_sweep(spec, out=out, backend="serial")
+    (out / "report").mkdir()
+    (out / "report" / "discovery.csv").write_text(  # as `partnersim report` writes it
+        "mission,coverage,density,mass,base_rate,runs,box\n"
+        "growth,0.8,0.9,0.3,0.4,8,0.2 ≤ orchestration ≤ 0.7; 0.1 ≤ risk_share ≤ 0.5\n",
+        encoding="utf-8",
+    )
+
+
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scenarios")
@@ -41,6 +65,7 @@ def dashboard(tmp_path_factory):
             encoding="utf-8",
         )
     (folder / "broken.toml").write_text("[levers]\norchestration = 7\n", encoding="utf-8")
+    _small_sweep(folder)
     port = free_port()
     log_path = folder / "server.log"
     with open(log_path, "wb") as log:
@@ -127,19 +152,66 @@ def test_live_page_steps_a_changed_scenario(dashboard, watched, tmp_path):
     expect(slider).to_have_attribute("aria-valuenow", "1")
     page.wait_for_timeout(1000)
     expect(page.locator(".kpi", has_text="quarter: start (step 0)")).to_be_visible()
+    notice = page.locator(".run-notice")
+    expect(notice).to_contain_text("(orchestration) set to 1")
+    expect(notice).to_contain_text("the run restarted from the start of 2024Q3 (step 0)")
 
     step = page.get_by_role("button", name="Step")
     for i in range(1, 7):
         step.click()
-        expect(page.locator(".kpi", has_text=f"(step {i})")).to_be_visible(timeout=30_000)
+        expect(page.locator(".kpi", has_text=f"(step {i})")).to_be_visible(timeout=60_000)
     page.wait_for_timeout(1500)
     assert charts.nth(0).screenshot() != network_before, "the network did not change"
     assert charts.nth(1).screenshot() != missions_before, "the mission charts did not change"
     assert kpi(page, "mean trust") != trust_before
     assert page.locator(".lever-error, .scenario-error").count() == 0
     page.screenshot(path=str(tmp_path / "live.png"), full_page=True)
-    if os.environ.get("PARTNERSIM_SCREENSHOT"):
+    if os.environ.get("PARTNERSIM_SCREENSHOT"):  # the README's picture, from the top
+        page.evaluate("document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
+        page.evaluate("window.scrollTo(0, 0)")
+        page.wait_for_timeout(500)
         page.screenshot(path=os.environ["PARTNERSIM_SCREENSHOT"], full_page=False)
+
+
+def shown_step(page: Page) -> int:
+    text = kpi(page, "quarter")
+    return int(text.rsplit("(step ", 1)[1].rstrip(")"))
+
+
+def settled_step(page: Page, quiet: float = 2.0, timeout: float = 60.0) -> int:
+    """The step shown once it has not changed for ``quiet`` seconds."""
+    deadline = time.monotonic() + timeout
+    step, since = shown_step(page), time.monotonic()
+    while time.monotonic() - since < quiet:
+        assert time.monotonic() < deadline, "the shown step never settled"
+        page.wait_for_timeout(100)
+        now = shown_step(page)
+        if now != step:
+            step, since = now, time.monotonic()
+    return step
+
+
+def test_live_page_plays_and_pauses_with_no_delay(dashboard, watched):
+    page, _ = watched
+    page.goto(dashboard)
+    expect(page.locator(".kpi", has_text="quarter: start (step 0)")).to_be_visible(timeout=90_000)
+    delay = page.locator('[data-control="delay"] [role="slider"]').first
+    delay.focus()
+    delay.press("Home")  # no delay: the page must keep up on its own
+    expect(delay).to_have_attribute("aria-valuenow", "0")
+    last = 0
+    for _ in range(2):
+        page.get_by_role("button", name="Play").click()
+        expect(page.get_by_role("button", name="Pause")).to_be_visible(timeout=30_000)
+        expect(page.locator(".kpi", has_text=f"(step {last + 3})")).to_be_visible(timeout=90_000)
+        page.get_by_role("button", name="Pause").click()
+        expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=30_000)
+        paused = settled_step(page)  # the quarter being drawn at Pause may still appear
+        page.wait_for_timeout(1000)
+        assert shown_step(page) == paused, "a paused run kept stepping"
+        assert paused >= last + 3
+        last = paused
+    assert page.locator(".run-error, .lever-error, .scenario-error").count() == 0
 
 
 def test_a_broken_scenario_shows_its_message(dashboard, watched):
@@ -163,3 +235,14 @@ def test_compare_page_runs_two_scenarios(dashboard, watched):
     expect(page.get_by_text("Probability of meeting each target")).to_be_visible(timeout=180_000)
     expect(page.locator("img").first).to_be_visible()
     expect(page.get_by_text("mission_driven: P(met)")).to_be_visible()
+
+
+def test_sweep_explorer_shows_a_sweep_and_its_prim_box(dashboard, watched):
+    page, _ = watched
+    page.goto(dashboard + "sweeps")
+    expect(page.locator(".runs-shown")).to_contain_text("8 of 8 runs shown", timeout=90_000)
+    expect(page.locator(".vega-embed").first).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Scenario discovery (PRIM boxes")).to_be_visible()
+    expect(
+        page.get_by_text("0.2 ≤ Orchestration (Missions Unit) (orchestration) ≤ 0.7")
+    ).to_be_visible()

@@ -1,7 +1,8 @@
 """Drawing the coordination network: fixed layouts, grouping, and an interactive Altair chart.
 
 Nodes are coloured and shaped by actor kind and sized by budget, capital, members or
-population; ties are drawn as segments whose colour and width follow their trust. Positions
+population; ties are drawn as segments coloured by their (mean) trust and thickened by their
+number (in the grouped view, how many active ties join two groups). Positions
 come from a seeded spring layout of the *potential* network (active and latent ties), computed
 once per model, so the picture stays put while trust evolves and ties are brokered or dropped.
 
@@ -110,7 +111,13 @@ def _sizes(model, layout: Layout) -> np.ndarray:
 
 
 def network_frames(model, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Node and tie tables of the model's current state, for drawing."""
+    """Node and tie tables of the model's current state, for drawing.
+
+    The tables are copies: they stay valid (and unchanged) while the model steps on, so a
+    dashboard can draw them while another thread runs the model. ``ties`` has, per pair of
+    display nodes, the mean ``trust`` and the number of active ``ties`` between them, and a
+    ``width`` for static figures that grows with that number.
+    """
     net = model.network
     a, b = layout.group[net.src], layout.group[net.dst]
     keep = net.active & (a >= 0) & (b >= 0) & (a != b)
@@ -195,15 +202,27 @@ def _state_notes(model, layout: Layout) -> list[str]:
 
 
 def network_chart(model, layout: Layout, width: int = 560, height: int = 460):
-    """The Altair chart: ties under nodes, with tooltips."""
+    """The Altair chart of the model's current state (see :func:`draw_network`)."""
+    nodes, ties = network_frames(model, layout)
+    return draw_network(nodes, ties, width=width, height=height)
+
+
+def draw_network(nodes: pd.DataFrame, ties: pd.DataFrame, width: int = 560, height: int = 460):
+    """The Altair chart of node and tie tables (:func:`network_frames`): ties under nodes.
+
+    Tie colour is mean trust (viridis, 0–1); tie width is the number of active ties a segment
+    stands for (a legend says how many when the grouped view joins several). Node colour and
+    shape both encode the actor kind and share one legend, so the kinds stay distinguishable
+    without colour vision.
+    """
     import altair as alt
 
-    nodes, ties = network_frames(model, layout)
     kinds = [v[0] for v in KIND_STYLE.values()]
     scale = alt.Scale(domain=kinds, range=[v[1] for v in KIND_STYLE.values()])
     shapes = alt.Scale(domain=kinds, range=[v[2] for v in KIND_STYLE.values()])
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15]))
+    most = int(ties["ties"].max()) if len(ties) else 1
     edges = (
         alt.Chart(ties)
         .mark_rule(opacity=0.55)
@@ -212,26 +231,37 @@ def network_chart(model, layout: Layout, width: int = 560, height: int = 460):
             y=y,
             x2="x2:Q",
             y2="y2:Q",
-            color=alt.Color(
+            # stroke, not color: the nodes' colour scale stays their own, so their colour and
+            # shape legends can merge
+            stroke=alt.Stroke(
                 "trust:Q",
                 scale=alt.Scale(scheme="viridis", domain=[0, 1]),
-                legend=alt.Legend(title="trust (0–1)"),
+                legend=alt.Legend(title="tie trust (0–1)"),
             ),
-            strokeWidth=alt.StrokeWidth("width:Q", legend=None),
+            strokeWidth=alt.StrokeWidth(
+                "ties:Q",
+                scale=alt.Scale(type="sqrt", domain=[1, max(most, 2)], range=[0.8, 5]),
+                legend=alt.Legend(title="active ties", tickMinStep=1, format="d")
+                if most > 1
+                else None,
+            ),
             tooltip=[
                 alt.Tooltip("ties:Q", title="active ties"),
-                alt.Tooltip("trust:Q", format=".2f"),
+                alt.Tooltip("trust:Q", format=".2f", title="mean trust"),
             ],
         )
     )
+    legend = alt.Legend(title="actor", symbolSize=120, symbolStrokeWidth=0)
     points = (
         alt.Chart(nodes)
         .mark_point(filled=True, opacity=0.9, stroke="white", strokeWidth=0.5)
         .encode(
             x=x,
             y=y,
-            color=alt.Color("kind:N", scale=scale, legend=alt.Legend(title="actor")),
-            shape=alt.Shape("kind:N", scale=shapes, legend=None),
+            # the same field, title and legend for colour and shape: Vega-Lite merges them
+            # into one legend whose symbols carry both
+            color=alt.Color("kind:N", scale=scale, legend=legend),
+            shape=alt.Shape("kind:N", scale=shapes, legend=legend),
             size=alt.Size("size:Q", legend=None, scale=alt.Scale(range=[30, 1200])),
             tooltip=["name:N", "kind:N", "state:N", "active ties:Q", "mean trust:Q"],
         )

@@ -18,7 +18,8 @@ def missions_chart(frame: pd.DataFrame, steps: int):
     """The five missions in real units, each with its target at its deadline."""
     import altair as alt
 
-    frame = frame.assign(year=_years(frame))
+    columns = ["step", "quarter", *(f"{m.name}_level" for m in data.missions())]
+    frame = frame[columns].assign(year=_years(frame))  # only what is drawn: a small spec
     start = _years(pd.DataFrame({"step": [0]}))[0]
     end = _years(pd.DataFrame({"step": [max(steps, 1)]}))[0]
     panels = []
@@ -76,7 +77,9 @@ def partnership_chart(frame: pd.DataFrame):
     """Shares (0–1) of the partnership metrics over time, and private investment per quarter."""
     import altair as alt
 
-    frame = frame.assign(year=_years(frame))
+    frame = frame[["step", "quarter", *PARTNERSHIP, "private_investment"]].assign(
+        year=_years(frame)
+    )
     long = frame.melt(id_vars=["year", "quarter"], value_vars=list(PARTNERSHIP), var_name="metric")
     long["metric"] = long["metric"].map(PARTNERSHIP)
     shares = (

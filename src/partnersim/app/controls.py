@@ -1,8 +1,9 @@
 """Controls generated from the parameter declarations — never redeclared.
 
 Each lever (and, under a fold, each uncertainty) becomes a slider or a select with the
-declaration's name, range, default and help text, so the dashboard, the scenario schema and
-the results columns share one spelling and one range.
+declaration's label, range and help text; the parameter's name (the TOML key, model attribute
+and results column — one spelling) and its default are shown under it, so the dashboard, the
+scenario schema and the results share one spelling and one range.
 """
 
 from __future__ import annotations
@@ -22,11 +23,35 @@ def _step(p: Parameter) -> float:
     return 1 if p.kind is int else (0.001 if span <= 0.05 else 0.01 if span <= 1 else 0.05)
 
 
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def hint(p: Parameter) -> str:
+    """The line shown under a control: range, default (the status quo) and unit."""
+    allowed = " / ".join(p.choices) if p.choices else f"{_fmt(p.low)}–{_fmt(p.high)}"
+    return f"{allowed} · default {_fmt(p.default)} · {p.unit}"
+
+
+def help_text(p: Parameter) -> str:
+    """A control's tooltip: the declaration's name, unit, allowed values, mechanism and source."""
+    return (
+        f"{p.label} ({p.name}; {p.unit}): {p.allowed()}, default {_fmt(p.default)}. "
+        f"{p.doc} Source: {p.source}"
+    )
+
+
 @solara.component
 def ParameterControl(
     p: Parameter, value: Any, on_value: Callable[[Any], None], high: int | None = None
 ):
-    """One declared parameter as a control, with its mechanism as a tooltip."""
+    """One declared parameter as a control, with its name, range and default under it.
+
+    The name is the TOML key, model attribute and results column; the tooltip gives the
+    mechanism and source.
+    """
     label = p.label or p.name
     if p.choices is not None:
         control = solara.Select(label=label, values=list(p.choices), value=value, on_value=on_value)
@@ -52,16 +77,25 @@ def ParameterControl(
             thumb_label="always",
         )
     with (
-        solara.Tooltip(f"{p.name} ({p.unit}): {p.doc} Source: {p.source}"),
-        solara.Div(attributes={"data-parameter": p.name}),
+        solara.Tooltip(help_text(p)),
+        solara.Div(attributes={"data-parameter": p.name}, classes=["parameter"]),
     ):
         solara.display(control)
+        with solara.Div(
+            classes=["parameter-help"],
+            style={"font-size": "0.78em", "color": "#444", "margin": "-6px 0 8px 16px"},
+        ):
+            solara.Text(p.name, classes=["parameter-name"], style={"font-family": "monospace"})
+            solara.Text(f" · {hint(p)}")
 
 
 @solara.component
 def ScenarioControls(values: dict, on_change: Callable[[str, Any], None], steps: int):
     """Sliders for the levers, and the uncertainties under a fold."""
-    solara.Markdown("**Levers** — the report's recommendations")
+    solara.Markdown(
+        "**Levers** — the report's recommendations. Changing one starts a new run of the "
+        "changed scenario from the first quarter."
+    )
     for p in LEVERS:
         ParameterControl(
             p,

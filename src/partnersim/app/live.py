@@ -1,59 +1,114 @@
-"""The live model page: pick a scenario, move the levers, step or play, watch the partnership."""
+"""The live model page: pick a scenario, move the levers, step or play, watch the partnership.
+
+The model runs in a :class:`~partnersim.app.session.LiveRun`: Step and Play only ask its worker
+thread to step, so the page stays responsive, and everything drawn comes from the immutable
+snapshot the worker took under the model's lock (never from the model itself), so a render
+cannot see a half-recorded quarter. Only the components that show the run (the run buttons and
+the charts) subscribe to its views, so a quarter redraws those and not the controls. Changing a
+lever, an uncertainty or the seed starts a new run of the changed scenario from the first
+quarter, and the page says so.
+"""
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
+from typing import Any
 
 import solara
 
+from partnersim import data
 from partnersim.app.charts import missions_chart, partnership_chart
 from partnersim.app.controls import ScenarioControls, load_scenario, scenario_files
+from partnersim.app.session import MIN_DELAY, LiveRun, View
 from partnersim.app.settings import scenarios_dir
-from partnersim.netview import build_layout, network_chart
+from partnersim.levers import PARAMETERS
+from partnersim.netview import draw_network
 from partnersim.scenario import Scenario, ScenarioError
 
 
-def _kpis(model) -> list[tuple[str, str]]:
-    frame = model.recorder
-    row = {
-        m: frame.column(m)[-1]
-        for m in (
-            "private_investment_total",
-            "leverage",
-            "union_cooperation",
-            "mean_trust",
-            "cross_silo_ties",
-            "cross_sector_ties",
-            "disputes",
-            "la_gini",
-            "net_public_cost",
+def _value_text(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def restart_notice(reason: str, previous: View | None) -> str:
+    """What to tell the user when a new run replaces the one on screen."""
+    text = f"{reason}: the run restarted from the start of {data.start_quarter()} (step 0)"
+    if previous is not None and previous.data.step > 0:
+        was = previous.data
+        text += f"; the previous run had reached {was.quarter} (step {was.step})"
+    return text + "."
+
+
+@solara.component
+def LiveCharts(snapshot):
+    """The network, the headline numbers and the charts of one snapshot."""
+    network, missions, partnership = solara.use_memo(
+        lambda: (
+            draw_network(snapshot.nodes, snapshot.ties),
+            missions_chart(snapshot.frame, snapshot.steps),
+            partnership_chart(snapshot.frame),
+        ),
+        dependencies=[snapshot],
+    )
+    with solara.Row():
+        with solara.Div(classes=["network-chart"]):
+            solara.FigureAltair(network)
+        with solara.Card("Partnership now", classes=["kpis"]):
+            for label, text in snapshot.kpis:
+                with solara.Div(classes=["kpi"]):
+                    solara.Text(f"{label}: {text}")
+    with solara.Div(classes=["missions-chart"]):
+        solara.FigureAltair(missions)
+    with solara.Div(classes=["partnership-chart"]):
+        solara.FigureAltair(partnership)
+
+
+def use_view(run: LiveRun, paced: bool = False) -> View:
+    """The run's latest view, re-rendering the calling component when a new one arrives.
+
+    With ``paced`` the component tells the run when it has drawn each view, and the run waits
+    for that before stepping on (see :class:`~partnersim.app.session.LiveRun`).
+    """
+    view, set_view = solara.use_state(run.view)
+    solara.use_effect(lambda: run.subscribe(set_view, paced=paced), [run])
+    if paced:
+
+        def drawn():
+            run.rendered(view.seq)
+
+        solara.use_effect(drawn, [view])
+    return view
+
+
+@solara.component
+def RunButtons(run: LiveRun, on_reset):
+    """Step, Play/Pause and Reset; their state follows the run's."""
+    view = use_view(run)
+    can_step = view.running and view.error is None
+    with solara.Row():
+        solara.Button("Step", on_click=lambda: run.step(1), disabled=view.playing or not can_step)
+        solara.Button(
+            "Pause" if view.playing else "Play",
+            on_click=run.pause if view.playing else run.play,
+            disabled=not (view.playing or can_step),
         )
-    }
-    quarter = model.recorder.to_frame()["quarter"].iloc[-1] if model.steps else "start"
-    return [
-        ("quarter", f"{quarter} (step {model.steps})"),
-        ("private investment", f"£{row['private_investment_total']:,.0f}bn"),
-        (
-            "leverage",
-            "–"
-            if row["leverage"] != row["leverage"]
-            else f"{row['leverage']:.1f} private £ per public £",
-        ),
-        (
-            "union cooperation",
-            f"{row['union_cooperation']:.0%}"
-            if row["union_cooperation"] == row["union_cooperation"]
-            else "–",
-        ),
-        ("unions in dispute", f"{row['disputes']:.0f}"),
-        ("mean trust", f"{row['mean_trust']:.2f}"),
-        ("cross-silo ties", f"{row['cross_silo_ties']:.0f}"),
-        ("Centre's cross-sector ties", f"{row['cross_sector_ties']:.0f}"),
-        ("net public cost", f"£{row['net_public_cost']:,.0f}bn"),
-        ("inequality between councils (Gini)", f"{row['la_gini']:.3f}"),
-    ]
+        solara.Button("Reset", on_click=on_reset)
+
+
+@solara.component
+def RunDisplay(run: LiveRun):
+    """The run's state: an error or completion message, the network, the numbers, the charts."""
+    view = use_view(run, paced=True)
+    if view.error:
+        solara.Error(f"The model stopped: {view.error}", classes=["run-error"])
+    elif not view.running:
+        solara.Success(
+            f"The run is complete: {view.data.quarter} (step {view.data.step}). "
+            "Reset, or change a lever, to run again.",
+            classes=["run-complete"],
+            dense=True,
+        )
+    LiveCharts(view.data)
 
 
 @solara.component
@@ -75,115 +130,116 @@ def LiveModel(scenario: Scenario | None = None, folder: Path | None = None):
         ),
         dependencies=[name, scenario],
     )
-    values, set_values = solara.use_state(dict(loaded.values) if loaded else {})
+    # Lever and uncertainty values that differ from the loaded scenario's.
+    overrides, set_overrides = solara.use_state({})
     seed, set_seed = solara.use_state(1)
     aggregate, set_aggregate = solara.use_state(True)
-    playing, set_playing = solara.use_state(False)
-    version, set_version = solara.use_state(0)
     delay, set_delay = solara.use_state(0.3)
-    generation, set_generation = solara.use_state(0)  # bumped by Reset: a fresh model
+    generation, set_generation = solara.use_state(0)  # bumped by Reset: a fresh run
+    notice, set_notice = solara.use_state(None)
 
-    # Reset the lever values when another scenario is picked.
-    solara.use_effect(lambda: set_values(dict(loaded.values) if loaded else {}), [loaded])
-
-    def build():
-        if loaded is None or not values:
+    def build() -> tuple[LiveRun | None, str | None]:
+        if loaded is None:
             return None, None
         try:
-            spec = loaded.evolve(**{k: v for k, v in values.items() if loaded.values.get(k) != v})
+            spec = loaded.evolve(**overrides) if overrides else loaded
         except ScenarioError as exc:
             return None, str(exc)
         from partnersim.model import PartnershipModel
 
-        return PartnershipModel(spec, rng=seed), None
+        return LiveRun(PartnershipModel(spec, rng=seed), aggregate=aggregate, delay=delay), None
 
-    model, invalid = solara.use_memo(
-        build, dependencies=[loaded, tuple(sorted(values.items())), seed, generation]
+    run, invalid = solara.use_memo(
+        build, dependencies=[loaded, tuple(sorted(overrides.items())), seed, generation]
     )
-    layout = solara.use_memo(
-        lambda: build_layout(model, aggregate) if model else None, dependencies=[model, aggregate]
-    )
-    lock = solara.use_memo(threading.Lock, dependencies=[])
+    # a replaced (or unmounted) run stops stepping and publishing
+    solara.use_effect(lambda: run.close if run is not None else None, [run])
 
-    def step(n: int = 1) -> None:
-        if model is None:
-            return
-        with lock:
-            for _ in range(n):
-                if model.running:
-                    model.step()
-        set_version(lambda v: v + 1)
+    values = {**loaded.values, **overrides} if loaded is not None else {}
 
-    def play(cancel: threading.Event) -> None:
-        # The model runs here, off the UI thread; the page re-renders after each quarter.
-        while playing and model is not None and model.running and not cancel.is_set():
-            step()
-            time.sleep(delay)
-        if model is not None and not model.running:
-            set_playing(False)
+    def previous() -> View | None:
+        return run.view if run is not None else None
 
-    solara.use_thread(play, dependencies=[playing, model, delay])
+    def change(key: str, value: Any) -> None:
+        p = PARAMETERS[key]
+        set_notice(restart_notice(f"{p.label} ({key}) set to {_value_text(value)}", previous()))
+        set_overrides(
+            lambda old: {
+                **{k: v for k, v in old.items() if k != key},
+                **({key: value} if loaded is None or loaded.values.get(key) != value else {}),
+            }
+        )
 
-    def change(key, value):
-        set_playing(False)
-        set_values(lambda old: {**old, key: value})
+    def pick(new_name: str) -> None:
+        set_notice(None)
+        set_overrides({})
+        set_name(new_name)
+
+    def reset() -> None:
+        if loaded is not None:
+            reason = f"Reset: levers back to the values of {loaded.name!r}"
+            set_notice(restart_notice(reason, previous()))
+        set_overrides({})
+        set_generation(lambda g: g + 1)
+
+    def change_seed(new: int) -> None:
+        new = max(0, int(new))
+        if new != seed:
+            set_notice(restart_notice(f"Seed set to {new}", previous()))
+            set_seed(new)
+
+    def change_delay(seconds: float) -> None:
+        set_delay(seconds)
+        if run is not None:
+            run.set_delay(seconds)
+
+    def change_aggregate(flag: bool) -> None:
+        set_aggregate(flag)
+        if run is not None:
+            run.set_aggregate(flag)
 
     with solara.Columns([1, 3]):
         with solara.Column():
             if scenario is None:
-                solara.Select(label="Scenario", values=list(files), value=name, on_value=set_name)
+                solara.Select(label="Scenario", values=list(files), value=name, on_value=pick)
             if error:
                 solara.Error(
                     f"This scenario file cannot be used:\n{error}", classes=["scenario-error"]
                 )
             if loaded is not None:
                 solara.Markdown(f"*{loaded.description}*" if loaded.description else "")
-                with solara.Row():
-                    solara.Button(
-                        "Step", on_click=lambda: step(1), disabled=model is None or playing
+                if run is not None:
+                    RunButtons(run, reset).key(f"buttons-{run.id}")
+                else:
+                    solara.Button("Reset", on_click=reset)
+                with solara.Div(attributes={"data-control": "delay"}):
+                    solara.SliderFloat(
+                        "Seconds between quarters",
+                        value=delay,
+                        min=0.0,
+                        max=2.0,
+                        step=0.05,
+                        on_value=change_delay,
                     )
-                    solara.Button(
-                        "Pause" if playing else "Play",
-                        on_click=lambda: set_playing(not playing),
-                        disabled=model is None,
+                    solara.Text(
+                        "Play pauses this long after each quarter is drawn "
+                        f"(at least {MIN_DELAY:g} s).",
+                        style={"font-size": "0.78em", "color": "#444"},
                     )
-                    solara.Button(
-                        "Reset",
-                        on_click=lambda: (
-                            set_playing(False),
-                            set_values(dict(loaded.values)),
-                            set_generation(generation + 1),
-                        ),
-                    )
-                solara.SliderFloat(
-                    "Seconds between quarters",
-                    value=delay,
-                    min=0.0,
-                    max=2.0,
-                    step=0.1,
-                    on_value=set_delay,
-                )
-                solara.InputInt("Seed", value=seed, on_value=lambda v: set_seed(max(0, int(v))))
+                solara.InputInt("Seed", value=seed, on_value=change_seed)
                 solara.Switch(
                     label="Group councils by region and firms by sector",
                     value=aggregate,
-                    on_value=set_aggregate,
+                    on_value=change_aggregate,
                 )
                 if values:
                     ScenarioControls(values, change, steps=int(values.get("steps", 40)))
         with solara.Column():
+            if notice:
+                solara.Info(notice, classes=["run-notice"], dense=True)
             if invalid:
                 solara.Error(
                     f"These lever values are not allowed:\n{invalid}", classes=["lever-error"]
                 )
-            if model is not None and layout is not None:
-                _ = version  # re-render after each step
-                with solara.Row():
-                    solara.FigureAltair(network_chart(model, layout))
-                    with solara.Card("Partnership now", classes=["kpis"]):
-                        for label, text in _kpis(model):
-                            with solara.Div(classes=["kpi"]):
-                                solara.Text(f"{label}: {text}")
-                frame = model.recorder.to_frame()
-                solara.FigureAltair(missions_chart(frame, model.spec.steps))
-                solara.FigureAltair(partnership_chart(frame))
+            if run is not None:
+                RunDisplay(run).key(f"display-{run.id}")

@@ -1,17 +1,32 @@
-"""The sweep explorer: open a sweep's results, plot any outcome against any factor, filter."""
+"""The sweep explorer: plot a sweep's outcomes against its factors, filter, see the PRIM boxes.
+
+Open a results folder written by ``partnersim sweep``; plot any outcome (or factor) against any
+factor, coloured by another, filtered on one. Axes and legends carry labels and units from the
+declarations (:mod:`partnersim.app.labels`); categories are coloured with the Okabe–Ito palette
+and numbers with viridis, both readable with colour-vision deficiencies. When ``partnersim
+report`` wrote PRIM boxes, the chosen mission's box is drawn on the scatter wherever it restricts
+a plotted factor, and the runs inside the whole box stand out.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import solara
 
+from partnersim.app.labels import describe, title
 from partnersim.app.settings import results_dir
+from partnersim.plots import OKABE_ITO
 
 NOT_OUTCOMES = {"run_id", "point", "replication", "seed", "wall_seconds", "status", "error"}
+NONE = "(none)"
+MAX_CATEGORIES = len(OKABE_ITO)
+"""Numeric columns with at most this many distinct values are coloured as categories."""
 
 
 def sweep_folders(root: Path) -> dict[str, Path]:
@@ -26,28 +41,270 @@ def sweep_folders(root: Path) -> dict[str, Path]:
     return {p.name: p for p in sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)}
 
 
-def scatter(runs: pd.DataFrame, x: str, y: str, colour: str | None):
-    """Outcome against a factor, coloured by another, with tooltips."""
+# -- PRIM boxes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """One restriction of a PRIM box: a range (``low``–``high``) or a set of ``values``."""
+
+    factor: str
+    low: float | None = None
+    high: float | None = None
+    values: tuple[str, ...] | None = None
+
+    def contains(self, column: pd.Series) -> pd.Series:
+        """Which of a column's values lie inside the restriction."""
+        if self.values is not None:
+            return column.astype(str).isin(self.values)
+        return pd.to_numeric(column, errors="coerce").between(self.low, self.high)
+
+    def describe(self) -> str:
+        """The restriction in words, with the factor's label."""
+        label = describe(self.factor)[0]
+        if self.values is not None:
+            return f"{label} ({self.factor}) ∈ {{{', '.join(self.values)}}}"
+        return f"{self.low:.3g} ≤ {label} ({self.factor}) ≤ {self.high:.3g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A mission's PRIM box as written to ``report/discovery.csv``."""
+
+    mission: str
+    limits: tuple[Limit, ...]
+    coverage: float
+    density: float
+    unparsed: tuple[str, ...] = ()
+
+    def limit(self, factor: str) -> Limit | None:
+        """The restriction on ``factor``, if the box restricts it."""
+        return next((lim for lim in self.limits if lim.factor == factor), None)
+
+    def contains(self, runs: pd.DataFrame) -> pd.Series:
+        """Which runs lie inside the box (every restriction holds)."""
+        inside = pd.Series(True, index=runs.index)
+        for lim in self.limits:
+            if lim.factor in runs:
+                inside &= lim.contains(runs[lim.factor])
+        return inside
+
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf"
+_RANGE = re.compile(
+    rf"^\s*(?P<low>{_NUMBER})\s*≤\s*(?P<name>[A-Za-z_]\w*)\s*≤\s*(?P<high>{_NUMBER})\s*$"
+)
+_SET = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*∈\s*\{(?P<values>.*)\}\s*$")
+
+
+def parse_box(text: str) -> tuple[tuple[Limit, ...], tuple[str, ...]]:
+    """The restrictions of a ``box`` cell (``"0.2 ≤ orchestration ≤ 0.9; shock ∈ {none}"``).
+
+    Returns the parsed limits and any parts that could not be read.
+    """
+    limits, unparsed = [], []
+    for part in str(text).split(";") if isinstance(text, str) else []:
+        if not part.strip():
+            continue
+        if m := _RANGE.match(part):
+            limits.append(Limit(m["name"], low=float(m["low"]), high=float(m["high"])))
+        elif m := _SET.match(part):
+            values = tuple(v.strip() for v in m["values"].split(",") if v.strip())
+            limits.append(Limit(m["name"], values=values))
+        else:
+            unparsed.append(part.strip())
+    return tuple(limits), tuple(unparsed)
+
+
+def read_boxes(path: Path) -> dict[str, Box]:
+    """The PRIM boxes of ``report/discovery.csv``, by mission (empty if there are none)."""
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError, pd.errors.EmptyDataError):
+        return {}
+    boxes = {}
+    for row in table.to_dict("records"):
+        limits, unparsed = parse_box(row.get("box"))
+        boxes[str(row["mission"])] = Box(
+            str(row["mission"]),
+            limits,
+            float(row.get("coverage", np.nan)),
+            float(row.get("density", np.nan)),
+            unparsed,
+        )
+    return boxes
+
+
+# -- the scatter --------------------------------------------------------------------------------
+
+
+def _is_categorical(column: pd.Series) -> bool:
+    return not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)
+
+
+def _nominal(column: pd.Series, listed: bool | None = None) -> bool:
+    """Whether to colour (or filter) a column by category rather than along a scale.
+
+    A factor is categorical when the sweep lists its values (``listed``); any other column when
+    it is not numeric, or holds a few whole numbers (targets met: 0/1, missions met: 0–5).
+    """
+    if listed is not None:
+        return listed
+    if _is_categorical(column):
+        return True
+    values = column.dropna()
+    return values.nunique() <= MAX_CATEGORIES and bool((values == values.round()).all())
+
+
+@dataclass(frozen=True, slots=True)
+class _Axis:
+    """How one factor or outcome is placed on an axis."""
+
+    channel: str
+    field: str
+    title: str | list[str]
+    scale: object
+    axis: object
+    categories: tuple[str, ...] | None
+
+    def encode(self, field: str | None = None):
+        """The channel for the points (or, with ``field``, for the box drawn on them)."""
+        import altair as alt
+
+        Channel = alt.X if self.channel == "x" else alt.Y
+        return Channel(
+            f"{field or self.field}:Q", title=self.title, scale=self.scale, axis=self.axis
+        )
+
+
+def _axis(
+    frame: pd.DataFrame, column: str, channel: str, domain: tuple[float, float] | None, seed: int
+) -> _Axis:
+    """Numbers as they are; categories at 0, 1, 2… with a little jitter, labelled by name."""
     import altair as alt
 
-    tooltip = ["run_id:Q", "seed:Q", f"{x}:Q", f"{y}:Q"] + ([f"{colour}"] if colour else [])
-    enc = {
-        "x": alt.X(f"{x}:Q", title=x),
-        "y": alt.Y(f"{y}:Q", title=y, scale=alt.Scale(zero=False)),
-        "tooltip": tooltip,
-    }
-    if colour:
-        numeric = pd.api.types.is_numeric_dtype(runs[colour])
-        enc["color"] = alt.Color(
-            f"{colour}:{'Q' if numeric else 'N'}",
-            scale=alt.Scale(scheme="viridis") if numeric else alt.Undefined,
+    if _is_categorical(frame[column]):
+        categories = tuple(sorted(frame[column].astype(str).dropna().unique()))
+        codes = frame[column].astype(str).map({c: i for i, c in enumerate(categories)})
+        jitter = np.random.default_rng(seed).uniform(-0.25, 0.25, len(frame))
+        field = f"__{channel}"
+        frame[field] = codes.to_numpy(dtype=float) + jitter
+        axis = alt.Axis(
+            values=list(range(len(categories))),
+            labelExpr=f"{json.dumps(list(categories))}[datum.value] || ''",
+            grid=False,
         )
-    return (
-        alt.Chart(runs)
-        .mark_circle(size=45, opacity=0.75)
-        .encode(**enc)
-        .properties(width=620, height=380, title=f"{y} against {x}")
+        scale = alt.Scale(domain=[-0.5, len(categories) - 0.5])
+        return _Axis(channel, field, title(column), scale, axis, categories)
+    scale = alt.Scale(domain=list(domain), nice=False) if domain else alt.Scale(zero=False)
+    return _Axis(channel, column, title(column), scale, alt.Undefined, None)
+
+
+def _band(axis: _Axis, limit: Limit | None) -> list[dict] | None:
+    """Rectangles (``lo``/``hi`` along the axis) covering a restriction on one axis."""
+    if limit is None:
+        return None
+    if axis.categories is not None:
+        allowed = set(limit.values or ())
+        return [
+            {"lo": i - 0.45, "hi": i + 0.45} for i, c in enumerate(axis.categories) if c in allowed
+        ]
+    if limit.values is not None:
+        return None
+    return [{"lo": limit.low, "hi": limit.high}]
+
+
+def scatter(
+    runs: pd.DataFrame,
+    x: str,
+    y: str,
+    colour: str | None,
+    box: Box | None = None,
+    domains: dict[str, tuple[float, float]] | None = None,
+    listed: dict[str, bool] | None = None,
+):
+    """Outcome (or factor) against a factor, coloured by another, with the PRIM box drawn in.
+
+    ``domains`` gives numeric factors' sampled ranges, so that a box is seen within the whole
+    range explored; ``listed`` says which factors the sweep gave as lists of values (coloured
+    as categories). The box is drawn along each plotted axis it restricts (a band, or a
+    rectangle when it restricts both); runs inside the whole box are drawn solid, the rest faint.
+    """
+    import altair as alt
+
+    domains = domains or {}
+    frame = runs.copy()
+    x_axis = _axis(frame, x, "x", domains.get(x), seed=1)
+    y_axis = _axis(frame, y, "y", domains.get(y), seed=2)
+    tooltip = [
+        alt.Tooltip("run_id:Q", title="run"),
+        alt.Tooltip("seed:Q", title="seed"),
+        alt.Tooltip(f"{x}:{'N' if x_axis.categories else 'Q'}", title=describe(x)[0]),
+        alt.Tooltip(f"{y}:{'N' if y_axis.categories else 'Q'}", title=describe(y)[0]),
+    ]
+    enc: dict = {"x": x_axis.encode(), "y": y_axis.encode()}
+    if colour:
+        nominal = _nominal(frame[colour], (listed or {}).get(colour))
+        if nominal:
+            frame[colour] = frame[colour].astype(str)
+            domain = sorted(frame[colour].unique())
+            scale = alt.Scale(domain=domain, range=list(OKABE_ITO[: len(domain)]))
+        else:
+            scale = alt.Scale(scheme="viridis")
+        kind = "N" if nominal else "Q"
+        enc["color"] = alt.Color(
+            f"{colour}:{kind}", scale=scale, legend=alt.Legend(title=title(colour, width=30))
+        )
+        tooltip.append(alt.Tooltip(f"{colour}:{kind}", title=describe(colour)[0]))
+    subtitle = alt.Undefined
+    x_band = y_band = None
+    if box is not None:
+        x_band, y_band = _band(x_axis, box.limit(x)), _band(y_axis, box.limit(y))
+        frame["__box"] = np.where(box.contains(frame), "inside", "outside")
+        enc["opacity"] = alt.Opacity(
+            "__box:N",
+            scale=alt.Scale(domain=["inside", "outside"], range=[0.9, 0.25]),
+            legend=alt.Legend(title=f"{box.mission} PRIM box"),
+        )
+        tooltip.append(alt.Tooltip("__box:N", title="PRIM box"))
+        subtitle = (
+            f"Shaded: the {box.mission} PRIM box (coverage {box.coverage:.2f}, "
+            f"density {box.density:.2f}); solid points: runs inside the whole box"
+            if x_band or y_band
+            else f"The {box.mission} PRIM box does not restrict the plotted factors; "
+            "solid points: runs inside it"
+        )
+    enc["tooltip"] = tooltip
+    layers = []
+    if x_band or y_band:
+        if x_band and y_band:
+            rows = [
+                {"x": a["lo"], "x2": a["hi"], "y": b["lo"], "y2": b["hi"]}
+                for a in x_band
+                for b in y_band
+            ]
+        elif x_band:
+            rows = [{"x": a["lo"], "x2": a["hi"]} for a in x_band]
+        else:
+            rows = [{"y": b["lo"], "y2": b["hi"]} for b in y_band]
+        rect: dict = {}
+        if x_band:
+            rect.update(x=x_axis.encode("x"), x2=alt.X2("x2:Q"))
+        if y_band:
+            rect.update(y=y_axis.encode("y"), y2=alt.Y2("y2:Q"))
+        layers.append(
+            alt.Chart(pd.DataFrame(rows), description="PRIM box")
+            .mark_rect(fill="#999999", fillOpacity=0.2, stroke="#000000", strokeDash=[4, 3])
+            .encode(**rect)
+        )
+    layers.append(alt.Chart(frame).mark_circle(size=45, opacity=0.75).encode(**enc))
+    chart_title = alt.TitleParams(
+        text=f"{describe(y)[0]} against {describe(x)[0]}", subtitle=subtitle
     )
+    return alt.layer(*layers).properties(width=620, height=380, title=chart_title)
+
+
+# -- the page -----------------------------------------------------------------------------------
 
 
 @solara.component
@@ -90,11 +347,32 @@ def SweepExplorer(root: Path | None = None):
     SweepView(loaded).key(str(loaded.path))
 
 
+def _domain(factor: dict) -> tuple[float, float] | None:
+    if factor.get("low") is not None and factor.get("high") is not None:
+        return float(factor["low"]), float(factor["high"])
+    values = factor.get("values")
+    if values and all(isinstance(v, int | float) for v in values):
+        pad = 0.04 * ((max(values) - min(values)) or 1)
+        return float(min(values)) - pad, float(max(values)) + pad
+    return None
+
+
+def _filter_state(runs: pd.DataFrame, factor: str, listed: bool):
+    """The initial filter of a factor: its full range, or all its values."""
+    column = runs[factor]
+    if listed:
+        return tuple(sorted(column.astype(str).unique()))
+    return float(column.min()), float(column.max())
+
+
 @solara.component
 def SweepView(loaded):
-    """Plots and filters for one loaded sweep."""
+    """Plots, filters and scenario-discovery boxes for one loaded sweep."""
     runs = loaded.runs
-    factors = [f["name"] for f in loaded.manifest["factors"]]
+    factor_specs = loaded.manifest["factors"]
+    factors = [f["name"] for f in factor_specs]
+    domains = {f["name"]: d for f in factor_specs if (d := _domain(f)) is not None}
+    listed = {f["name"]: f.get("values") is not None for f in factor_specs}
     outcomes = [
         c
         for c in runs.columns
@@ -106,70 +384,110 @@ def SweepView(loaded):
     default_y = "mean_gap_closed" if "mean_gap_closed" in outcomes else outcomes[0]
     y, set_y = solara.use_state(default_y)
     x, set_x = solara.use_state(factors[0])
-    colour, set_colour = solara.use_state(factors[1] if len(factors) > 1 else "(none)")
+    colour, set_colour = solara.use_state(factors[1] if len(factors) > 1 else NONE)
     only_ok, set_only_ok = solara.use_state(True)
-    numeric_factors = [f for f in factors if pd.api.types.is_numeric_dtype(runs[f])]
-    filter_factor, set_filter_factor = solara.use_state(
-        numeric_factors[0] if numeric_factors else None
-    )
-    bounds = (
-        (float(runs[filter_factor].min()), float(runs[filter_factor].max()))
-        if filter_factor
-        else (0.0, 1.0)
-    )
-    window, set_window = solara.use_state(bounds)
+    filter_factor, set_filter_factor = solara.use_state(factors[0])
+    window, set_window = solara.use_state(_filter_state(runs, factors[0], listed[factors[0]]))
 
+    discovery = loaded.path / "report" / "discovery.csv"
+    boxes = solara.use_memo(
+        lambda: read_boxes(discovery) if discovery.exists() else {},
+        dependencies=[str(discovery)],
+    )
+    first_box = next((m for m in boxes if default_y.startswith(f"{m}_")), next(iter(boxes), NONE))
+    box_choice, set_box_choice = solara.use_state(first_box)
+
+    def choose_filter(factor: str) -> None:
+        set_filter_factor(factor)
+        set_window(_filter_state(runs, factor, listed[factor]))
+
+    y_values = [*outcomes, *factors]
+    y_col = y if y in y_values else default_y
+    x_col = x if x in factors else factors[0]
+    with solara.Row():
+        solara.Select("y axis (outcome or factor)", values=y_values, value=y_col, on_value=set_y)
+        solara.Select("x axis (factor)", values=factors, value=x_col, on_value=set_x)
+        solara.Select(
+            "Colour by", values=[NONE, *factors, *outcomes], value=colour, on_value=set_colour
+        )
+        solara.Checkbox(label="finished runs only", value=only_ok, on_value=set_only_ok)
     with solara.Row():
         solara.Select(
-            "Outcome (y)", values=outcomes, value=y if y in outcomes else default_y, on_value=set_y
+            "Filter on",
+            values=factors,
+            value=filter_factor,
+            on_value=choose_filter,
         )
-        solara.Select(
-            "Factor (x)", values=factors, value=x if x in factors else factors[0], on_value=set_x
-        )
-        solara.Select("Colour by", values=["(none)", *factors], value=colour, on_value=set_colour)
-        solara.Checkbox(label="finished runs only", value=only_ok, on_value=set_only_ok)
-    if filter_factor:
-        with solara.Row():
-            solara.Select(
-                "Filter on",
-                values=numeric_factors,
-                value=filter_factor,
-                on_value=lambda f: (
-                    set_filter_factor(f),
-                    set_window((float(runs[f].min()), float(runs[f].max()))),
-                ),
+        column = runs[filter_factor]
+        if listed[filter_factor]:
+            solara.SelectMultiple(
+                f"{describe(filter_factor)[0]} values shown",
+                values=list(window),
+                all_values=sorted(column.astype(str).unique()),
+                on_value=lambda vs: set_window(tuple(vs)),
             )
+        else:
+            low, high = float(column.min()), float(column.max())
             solara.SliderRangeFloat(
-                f"{filter_factor} range",
+                f"{title(filter_factor, width=None)} range",
                 value=window,
-                min=bounds[0],
-                max=bounds[1] if bounds[1] > bounds[0] else bounds[0] + 1,
-                step=(bounds[1] - bounds[0]) / 50 or 0.01,
+                min=low,
+                max=high if high > low else low + 1,
+                step=(high - low) / 50 or 0.01,
                 on_value=set_window,
             )
+        if boxes:
+            solara.Select(
+                "PRIM box (mission target met)",
+                values=[NONE, *boxes],
+                value=box_choice,
+                on_value=set_box_choice,
+            )
     view = runs[runs["status"] == "ok"] if only_ok and "status" in runs else runs
-    if filter_factor:
+    if listed[filter_factor]:
+        view = view[view[filter_factor].astype(str).isin(window)]
+    else:
         view = view[view[filter_factor].between(*window)]
-    y_col = y if y in outcomes else default_y
-    solara.Text(
-        f"{len(view)} of {len(runs)} runs shown; design {loaded.manifest['design']}, "
-        f"{loaded.manifest['replications']} replications per point"
+    shown_range = (
+        f"{filter_factor} in {{{', '.join(window)}}}"
+        if listed[filter_factor]
+        else f"{window[0]:.3g} ≤ {filter_factor} ≤ {window[1]:.3g}"
     )
+    solara.Text(
+        f"{len(view)} of {len(runs)} runs shown ({shown_range}); design "
+        f"{loaded.manifest['design']}, {loaded.manifest['replications']} replications per point",
+        classes=["runs-shown"],
+    )
+    box = boxes.get(box_choice)
     if len(view):
         solara.FigureAltair(
             scatter(
                 view.replace([np.inf, -np.inf], np.nan),
-                x,
+                x_col,
                 y_col,
-                None if colour == "(none)" else colour,
+                None if colour == NONE else colour,
+                box=box,
+                domains=domains,
+                listed=listed,
             )
         )
-    discovery = loaded.path / "report" / "discovery.csv"
     if discovery.exists():
-        boxes = pd.read_csv(discovery)
-        solara.Markdown("### Scenario discovery (PRIM boxes from `partnersim report`)")
-        solara.DataFrame(boxes) if len(boxes) else solara.Text(
-            "No mission had enough variation for PRIM."
+        solara.Markdown(
+            "### Scenario discovery (PRIM boxes from `partnersim report`)\n"
+            "Each box is a region of the factors where the mission's target is met more often "
+            "than overall (coverage: share of the successful runs inside; density: share of the "
+            "runs inside that succeed)."
         )
+        if boxes:
+            if box is not None:
+                solara.Markdown(
+                    f"**{box.mission}** box: "
+                    + ("; ".join(lim.describe() for lim in box.limits) or "no restriction")
+                    + (f" (not read: {'; '.join(box.unparsed)})" if box.unparsed else ""),
+                    style={"font-size": "0.9em"},
+                )
+            solara.DataFrame(pd.read_csv(discovery))
+        else:
+            solara.Text("No mission had enough variation for PRIM.")
     else:
         solara.Info(f"Run `partnersim report {loaded.path}` to add scenario-discovery boxes here.")
