@@ -51,7 +51,9 @@ def build(results: Results | str | Path, n_boot: int = 100) -> Report:
                 "mass": b.mass,
                 "base_rate": b.base_rate,
                 "runs": b.runs,
-                "box": "; ".join(_describe_limit(r) for r in b.limits.to_dict("records")),
+                "box": "; ".join(
+                    _describe_limit(r, exact=True) for r in b.limits.to_dict("records")
+                ),
             }
             for m, b in boxes.items()
             if b is not None
@@ -117,12 +119,14 @@ def build(results: Results | str | Path, n_boot: int = 100) -> Report:
     return Report(sens, boxes, success, out)
 
 
-def _describe_limit(row: dict) -> str:
+def _describe_limit(row: dict, exact: bool = False) -> str:
+    """A box limit in words; ``exact`` keeps full precision (for the CSV that tools read)."""
     if row.get("values") is not None and not (
         isinstance(row["values"], float) and np.isnan(row["values"])
     ):
         return f"{row['factor']} ∈ {{{', '.join(row['values'])}}}"
-    return f"{row['low']:.3g} ≤ {row['factor']} ≤ {row['high']:.3g}"
+    fmt = repr if exact else (lambda v: f"{v:.3g}")
+    return f"{fmt(float(row['low']))} ≤ {row['factor']} ≤ {fmt(float(row['high']))}"
 
 
 def _markdown(results, sens, boxes, success, figures) -> str:
