@@ -85,7 +85,7 @@ def build(results: Results | str | Path, n_boot: int = 100) -> Report:
             ax.set_yticks(y + height * (len(kinds) - 1) / 2, factors)
             ax.invert_yaxis()
             ax.set_xlabel(
-                f"{group['method'].iloc[0]} index (95 % bootstrap interval over replications)"
+                f"{group['method'].iloc[0]} index\n(95 % bootstrap interval over replications)"
             )
             ax.set_title(f"Sensitivity of {outcome}")
             ax.legend(frameon=False)
