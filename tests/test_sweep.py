@@ -333,6 +333,10 @@ def test_unreachable_scheduler_is_a_clean_error_and_leaves_no_folder(small_spec,
     result = cli("sweep", str(small_spec), "--scheduler", "127.0.0.1", "--out", str(out))
     assert result.returncode == 2 and "tcp://HOST:PORT" in result.stderr
     assert not out.exists()
+    result = cli("sweep", str(small_spec), "--backend", "threads", "--out", str(out))
+    assert result.returncode == 2 and "one of serial, processes, dask" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:

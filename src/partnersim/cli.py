@@ -366,7 +366,7 @@ def sweep(
 
     loaded = SweepSpec.from_toml(spec)
     folder = out or Path("results") / f"{loaded.name}-{loaded.content_hash}"
-    _run_sweep(loaded, folder, workers, backend, scheduler, chunk, quiet, resuming=False)
+    _run_sweep(loaded, folder, workers, backend, scheduler, chunk, quiet)
 
 
 @app.command()
@@ -384,12 +384,10 @@ def resume(
     """Finish an interrupted sweep: run only the runs missing from FOLDER."""
     from partnersim.sweep.execute import load_spec
 
-    _run_sweep(load_spec(folder), folder, workers, backend, scheduler, chunk, quiet, resuming=True)
+    _run_sweep(load_spec(folder), folder, workers, backend, scheduler, chunk, quiet)
 
 
-def _run_sweep(
-    spec, folder: Path, workers, backend, scheduler, chunk, quiet: bool, resuming: bool
-) -> None:
+def _run_sweep(spec, folder: Path, workers, backend, scheduler, chunk, quiet: bool) -> None:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -402,8 +400,6 @@ def _run_sweep(
 
     from partnersim.sweep.execute import run_sweep
 
-    if backend not in ("serial", "processes", "dask"):
-        _fail(f"--backend: {backend!r} is not allowed; one of serial, processes, dask")
     console = Console(stderr=True)
     progress = Progress(
         TextColumn("{task.description}"),
