@@ -59,6 +59,19 @@ def _point_means(
     return frame.groupby("point")[outcome].mean()
 
 
+SENSITIVITY_COLUMNS = (
+    "outcome",
+    "factor",
+    "index",
+    "estimate",
+    "low",
+    "high",
+    "bootstrap_shift",
+    "method",
+)
+"""Columns of :func:`sensitivity`'s table (also when it is empty)."""
+
+
 def sensitivity(
     results: Results, outcomes: tuple[str, ...] = OUTCOMES, n_boot: int = 100, seed: int = 0
 ) -> pd.DataFrame:
@@ -86,7 +99,7 @@ def sensitivity(
     runs = _ok(results)
     design = spec.design
     notes: list[str] = []
-    frame = pd.DataFrame(columns=["outcome", "factor", "index", "estimate", "low", "high"])
+    frame = pd.DataFrame(columns=SENSITIVITY_COLUMNS)
     frame.attrs["notes"] = notes
     m = results.manifest
     planned = int(m["runs_planned"]) // max(int(m["replications"]), 1)
@@ -153,7 +166,7 @@ def sensitivity(
                     }
                 )
     if rows:
-        frame = pd.DataFrame(rows)
+        frame = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
         frame.attrs["notes"] = notes
     return frame
 

@@ -327,8 +327,6 @@ class Scenario:
         They are not errors — a sweep may vary ``start_step`` past a short horizon on
         purpose — but a user reading one file should hear about them.
         """
-        from partnersim.levers import LEVER_NAMES
-
         steps, out = self.steps, []
         late = sorted(lever for lever in LEVER_NAMES if self.lever_start(lever) >= steps)
         if late:
