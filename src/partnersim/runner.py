@@ -153,6 +153,14 @@ RUN_OUTCOMES = (
 """Whole-run scalar outcomes of :func:`summarise`, after the per-mission ones."""
 
 
+def milestone_column(mission: str, index: int) -> str:
+    """Summary column of a mission's ``index``-th milestone (0-based).
+
+    ``nhs_milestone_met`` for the first, then ``nhs_milestone2_met``, and so on.
+    """
+    return f"{mission}_milestone_met" if index == 0 else f"{mission}_milestone{index + 1}_met"
+
+
 def outcome_names() -> tuple[str, ...]:
     """Every scalar outcome :func:`summarise` returns, in order.
 
@@ -162,10 +170,7 @@ def outcome_names() -> tuple[str, ...]:
     for m in data.missions():
         names += [f"{m.name}_{k}" for k in ("met", "level_at_deadline", "met_step")]
         names += [f"{m.name}_gap_closed", f"{m.name}_level_final"]
-        names += [
-            f"{m.name}_milestone_met" if i == 0 else f"{m.name}_milestone{i + 1}_met"
-            for i in range(len(m.milestones))
-        ]
+        names += [milestone_column(m.name, i) for i in range(len(m.milestones))]
     return (*names, *RUN_OUTCOMES)
 
 
@@ -194,7 +199,7 @@ def summarise(frame: pd.DataFrame) -> dict[str, Any]:
         met_count += 0.0 if np.isnan(met) else met
         for i, milestone in enumerate(m.milestones):
             value = assessed_level(frame, m, milestone.deadline_step)
-            key = f"{m.name}_milestone_met" if i == 0 else f"{m.name}_milestone{i + 1}_met"
+            key = milestone_column(m.name, i)
             out[key] = (
                 float(m.meets(value, milestone.target)) if not np.isnan(value) else float("nan")
             )
