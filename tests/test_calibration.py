@@ -96,7 +96,8 @@ def _history(path: str) -> dict:
 
 
 def test_trend_targets_are_reproducible_from_history():
-    """Each target, recomputed by hand from history.toml as trends.toml describes it."""
+    """Each target (final level, success rate, mean absolute annual change), recomputed by hand
+    from history.toml as trends.toml describes it."""
     _, targets = trend_targets()
     got = {t.mission: t for t in targets}
     base = {m.name: m.baseline for m in data.missions()}
@@ -106,6 +107,9 @@ def test_trend_targets_are_reproducible_from_history():
     drift = (y[2025] - y[2022]) / 3
     assert got["opportunity"].final == pytest.approx(base["opportunity"] + 10 * drift)
     assert got["opportunity"].success_rate == pytest.approx((3 + 1) / (3 + 2))
+    steps = [y[t + 1] - y[t] for t in range(2022, 2025)]
+    assert all(d > 0 for d in steps)
+    assert got["opportunity"].annual_change == pytest.approx(np.mean(np.abs(steps)))
     assert got["opportunity"].data_window == "2022-2025"
 
     # Clean power: UK low-carbon share 2014-2024 on the log-odds scale, from the GB baseline.
@@ -119,13 +123,24 @@ def test_trend_targets_are_reproducible_from_history():
     assert got["clean_power"].final == pytest.approx(final)
     rises = sum(cp[t + 1] > cp[t] for t in range(2014, 2024))
     assert got["clean_power"].success_rate == pytest.approx((rises + 1) / 12)
+    # Mean |change| in log-odds, mapped to pp at the baseline: d(logit)/dx = 1 / (100 p (1 − p)).
+    p = base["clean_power"] / 100
+    logit_changes = [logit(cp[t + 1]) - logit(cp[t]) for t in range(2014, 2024)]
+    assert got["clean_power"].annual_change == pytest.approx(
+        np.mean(np.abs(logit_changes)) * 100 * p * (1 - p)
+    )
 
     # Knife crime: same-release year-on-year changes, relative (log) scale; lower is better.
     ss = _history("safe_streets.same_release_changes")
     logs = [math.log(b / a) for a, b in zip(ss["from_values"], ss["to_values"], strict=True)]
     final = base["safe_streets"] * math.exp(10 * sum(logs) / len(logs))
     assert got["safe_streets"].final == pytest.approx(final)
-    assert got["safe_streets"].success_rate == pytest.approx((1 + 1) / (3 + 2))
+    falls = sum(b < a for a, b in zip(ss["from_values"], ss["to_values"], strict=True))
+    assert got["safe_streets"].success_rate == pytest.approx((falls + 1) / (len(logs) + 2))
+    # Mean |relative change| mapped to offences at the baseline: d(log x)/dx = 1 / x.
+    assert got["safe_streets"].annual_change == pytest.approx(
+        np.mean(np.abs(logs)) * base["safe_streets"]
+    )
 
     # NHS: observations twelve months apart since February 2024.
     nhs = dict(
@@ -138,12 +153,16 @@ def test_trend_targets_are_reproducible_from_history():
     changes = [nhs["2025-02"] - nhs["2024-02"], nhs["2025-07"] - nhs["2024-07"]]
     assert got["nhs"].final == pytest.approx(base["nhs"] + 10 * np.mean(changes))
     assert got["nhs"].annual_change == pytest.approx(np.mean(np.abs(changes)))
+    rises = sum(c > 0 for c in changes)
+    assert got["nhs"].success_rate == pytest.approx((rises + 1) / (len(changes) + 2))
 
     # Growth: ONS outturn 2010-2019, centred five-year moving average.
     g = dict(zip(_history("growth")["years"], _history("growth")["values"], strict=True))
     ma = [np.mean([g[t + k] for k in range(-2, 3)]) for t in range(2012, 2018)]
     assert got["growth"].final == pytest.approx(base["growth"] + 10 * np.mean(np.diff(ma)))
     assert got["growth"].annual_change == pytest.approx(np.mean(np.abs(np.diff(ma))))
+    rises = int(np.sum(np.diff(ma) > 0))
+    assert got["growth"].success_rate == pytest.approx((rises + 1) / (len(ma) - 1 + 2))
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ the committed document matches.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from pathlib import Path
@@ -68,20 +69,34 @@ def missions_table() -> str:
     return "\n".join(lines)
 
 
+def _gof_pair(row: dict, key: str) -> str:
+    """Goodness of fit ``key`` on the fit seeds / the holdout seeds ("–" where undefined)."""
+    fit, holdout = (row.get(k, float("nan")) for k in (f"gof_{key}", f"holdout_gof_{key}"))
+    if math.isnan(fit) and math.isnan(holdout):
+        return "–"
+    return f"{fit:.2f} / {holdout:.2f}"
+
+
 def structural_table() -> str:
-    """The calibrated PPI structural parameters."""
+    """The calibrated PPI structural parameters and their goodness of fit (fit and holdout)."""
     raw = data.read("structural")
     lines = [
         f"Method: {_escape(raw['method'])}.",
         "",
-        "| mission | α | α′ | β | GoF level | GoF success rate | GoF annual change |",
-        "|---|---|---|---|---|---|---|",
+        f"Goodness of fit (GoF) on the {raw['fit_runs']} fit seeds / the {raw['holdout_runs']} "
+        "holdout seeds. *Level (PPI)* is PPI's own level measure (error divided by "
+        "|target − initial| alone), undefined (–) where the trend is flat.",
+        "",
+        "| mission | α | α′ | β | GoF level, fit seeds / holdout | GoF level (PPI), fit seeds / "
+        "holdout | GoF success rate, fit seeds / holdout | GoF annual change, fit seeds / "
+        "holdout |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in raw["mission"]:
+        gof = " | ".join(_gof_pair(r, k) for k in ("level", "level_ppi", "success", "change"))
         lines.append(
             f"| {r['mission']} | {r['alpha']:.4g} | {r['alpha_prime']:.4g} | {r['beta']:.4g} | "
-            f"{r.get('gof_level', float('nan')):.2f} | {r.get('gof_success', float('nan')):.2f} | "
-            f"{r.get('gof_change', float('nan')):.2f} |"
+            f"{gof} |"
         )
     return "\n".join(lines)
 
@@ -94,13 +109,24 @@ GENERATORS = {
 }
 
 
+def splice(text: str, marker: str, body: str, *, append: bool = False) -> str:
+    """Put ``body`` between the lines ``<!-- BEGIN {marker} -->`` and ``<!-- END {marker} -->``.
+
+    Every such region of ``text`` is replaced. If there is none, ``text`` is returned
+    unchanged, or with the marked region appended when ``append`` is true.
+    """
+    start, stop = f"<!-- BEGIN {marker} -->\n", f"<!-- END {marker} -->"
+    section = start + body + "\n" + stop
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(stop), re.DOTALL)
+    if pattern.search(text):
+        return pattern.sub(lambda _: section, text)
+    return text + "\n" + section + "\n" if append else text
+
+
 def render(text: str) -> str:
     """Replace every generated region of ``text`` with fresh content."""
     for name, fn in GENERATORS.items():
-        pattern = re.compile(
-            rf"(<!-- BEGIN GENERATED: {name} -->\n).*?(<!-- END GENERATED: {name} -->)", re.DOTALL
-        )
-        text = pattern.sub(lambda m, fn=fn: m.group(1) + fn() + "\n" + m.group(2), text)
+        text = splice(text, f"GENERATED: {name}", fn())
     return text
 
 

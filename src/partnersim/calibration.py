@@ -174,8 +174,9 @@ class Trends:
     success_rate: np.ndarray
     annual_change: np.ndarray
     """Mean absolute 4-quarter change, normalised units."""
-    targets: tuple[TrendTarget, ...] = ()
-    """The same targets in real units, with their data windows."""
+    targets: tuple[TrendTarget, ...]
+    """The same targets in real units, with their data windows (required: the calibration
+    file records each one's series, window and real-unit values)."""
 
 
 def status_quo_trends() -> Trends:
@@ -230,7 +231,14 @@ def goodness_of_fit(
 
 
 def seed_sets(seed: int, fit_runs: int, holdout_runs: int) -> tuple[list[int], list[int]]:
-    """The calibration's fit seeds and the disjoint holdout seeds, from one root seed."""
+    """The calibration's fit seeds and the disjoint holdout seeds, from one root seed.
+
+    The fit seeds are the first ``fit_runs`` children of ``SeedSequence(seed)``, the holdout
+    seeds the next ``holdout_runs``; each is the child's first 32-bit word. This differs from
+    :func:`partnersim.runner.derive_seeds` (63-bit seeds) on purpose: the shipped
+    structural.toml was fitted and holdout-checked on these seeds, so changing the derivation
+    would change the Monte Carlo sample and call for recalibration.
+    """
     children = np.random.SeedSequence(seed).spawn(fit_runs + holdout_runs)
     seeds = [int(c.generate_state(1)[0]) for c in children]
     return seeds[:fit_runs], seeds[fit_runs:]
@@ -249,6 +257,10 @@ class Calibration:
     iterations: int
     seed: int
     fit_runs: int
+    """Seeds behind ``gof``: the runs of the last evaluation. Equal to ``max_runs`` whenever
+    the fit converged (convergence is only tested at full size), so that
+    ``seed_sets(seed, fit_runs, holdout_runs)`` gives back the holdout seeds; smaller if the
+    fit stopped at ``max_iterations`` before the sample reached full size."""
     holdout_runs: int
     converged: bool
     """Whether the fit tolerance was reached on the fit seeds before ``max_iterations``."""
@@ -436,6 +448,7 @@ def calibrate(
     # fresh seeds (``holdout``).
     fit_seeds, holdout_seeds = seed_sets(seed, max_runs, holdout_runs)
     runs = min(runs, max_runs)
+    used_runs = runs
     gof: dict[str, np.ndarray] = {}
     params = None
     iteration = 0
@@ -445,6 +458,7 @@ def calibrate(
             alphas.copy(), alphas_prime.copy(), betas.copy(), "calibrating"
         )
         final, gamma, change = simulate(scenario, params, fit_seeds[:runs], trends.horizon)
+        used_runs = runs  # the seeds behind ``gof`` (``runs`` may grow below)
         gof = goodness_of_fit(trends, level0, final, gamma, change)
         worst = float(min(gof[k].min() for k in ("level", "success", "change")))
         if progress:
@@ -492,7 +506,7 @@ def calibrate(
         holdout=holdout,
         iterations=iteration,
         seed=seed,
-        fit_runs=max_runs,
+        fit_runs=used_runs,
         holdout_runs=holdout_runs,
         converged=converged,
     )

@@ -543,7 +543,8 @@ def calibrate(
     out.write_text(result.to_toml(command), encoding="utf-8")
     typer.echo(
         f"{'converged' if result.converged else 'NOT converged'} after {result.iterations} "
-        f"iterations; goodness of fit on {runs} fit seeds / {holdout} fresh (holdout) seeds:"
+        f"iterations; goodness of fit on {result.fit_runs} fit seeds / {result.holdout_runs} "
+        "fresh (holdout) seeds:"
     )
     typer.echo("mission        level        level(PPI)     success      change")
     for i, m in enumerate(data.MISSIONS):
@@ -602,18 +603,11 @@ def validate_patterns(
         for path in draw(result, figures):
             typer.echo(f"wrote {path}")
     if write is not None:
+        from partnersim._docs import splice
+
         text = write.read_text(encoding="utf-8") if write.exists() else ""
-        blocks = (
-            ("<!-- BEGIN CALIBRATION -->\n", "<!-- END CALIBRATION -->", calibration_markdown()),
-            ("<!-- BEGIN PATTERNS -->\n", "<!-- END PATTERNS -->", to_markdown(checks, command)),
-        )
-        for start, end, body in blocks:
-            section = start + body + "\n" + end
-            if start in text and end in text:
-                before, rest = text.split(start, 1)
-                text = before + section + rest.split(end, 1)[1]
-            else:
-                text = text + "\n" + section + "\n"
+        text = splice(text, "CALIBRATION", calibration_markdown(), append=True)
+        text = splice(text, "PATTERNS", to_markdown(checks, command), append=True)
         write.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {write}")
 

@@ -17,7 +17,8 @@ difference whose interval includes zero is reported as *not resolved* (verdict
    shares and not at lower ones.
 4. **Technology missions move more easily.** Clean power against safer streets and
    opportunity on like-for-like measures: share of each gap closed by a common date (end of
-   2030) and by each mission's own deadline, and P(target met by its deadline).
+   2030) and by each mission's own deadline (the level as assessed there, which also decides
+   P(met)), and P(target met by its deadline).
 5. **Status quo misses the NHS 2029 target**, as trend projections do (Health Foundation).
 
 The pure functions ``*_verdict`` decide each verdict from numbers and are tested on synthetic
@@ -32,12 +33,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from partnersim.runner import derive_seeds, run
+from partnersim import data
+from partnersim.runner import assessed_level, derive_seeds, run
 from partnersim.scenario import Scenario
+from partnersim.summary import wilson_interval
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 """The repository's scenario files (validation runs from a checkout)."""
-STEPS_2030 = 26  # end of 2030Q4
+COMMON_QUARTER = "2030Q4"
+"""The common date of the like-for-like comparison (end of 2030)."""
+STEPS_2030 = data.step_of_quarter(COMMON_QUARTER)
+"""Step at whose end :data:`COMMON_QUARTER` closes."""
 DELAYS = (0, 4, 8, 12, 16)
 RISK_SHARES = (0.0, 0.2, 0.4, 0.6, 0.8)
 VERDICT = {True: "shown", False: "**not shown**", None: "inconclusive"}
@@ -58,7 +64,10 @@ class Check:
 
 
 def mean_ci(x: np.ndarray | pd.Series) -> tuple[float, float, float]:
-    """Mean and its 95 % t-interval (normal approximation beyond 30 values)."""
+    """Mean and its 95 % Student-t interval (t with n − 1 degrees of freedom at every n).
+
+    NaN bounds for fewer than two values.
+    """
     from scipy.stats import t as student
 
     x = np.asarray(x, dtype=float)
@@ -77,17 +86,6 @@ def sign_resolved(x: np.ndarray | pd.Series) -> int:
     if hi < 0:
         return -1
     return 0
-
-
-def wilson(k: int, n: int) -> tuple[float, float]:
-    """95 % Wilson interval of a proportion k/n."""
-    if n == 0:
-        return float("nan"), float("nan")
-    z = 1.959963984540054
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
 
 
 def crowding_verdict(d_private: np.ndarray) -> bool | None:
@@ -148,7 +146,7 @@ def technology_verdict(differences: dict[str, np.ndarray]) -> bool | None:
 
 def nhs_verdict(met: int, n: int) -> bool | None:
     """The status quo misses if the 95 % upper bound of P(met) is below one half."""
-    lo, hi = wilson(met, n)
+    lo, hi = wilson_interval(met, n)
     if hi < 0.5:
         return True
     if lo > 0.5:
@@ -168,24 +166,42 @@ def _scenario(name: str, **changes) -> Scenario:
 
 
 def _runs(scenario: Scenario, seeds: list[int]) -> pd.DataFrame:
-    """Summary per seed plus each mission's share of gap closed by 2030Q4 and by its deadline."""
-    from partnersim.data import MISSIONS, missions
+    """Summary per seed plus each mission's share of gap closed by 2030Q4 and by its deadline.
 
+    By 2030Q4: the model's ``{m}_gap_closed`` column at that quarter (the quarterly level, the
+    same date for every mission). By the deadline: the level as assessed there
+    (:func:`partnersim.runner.assessed_level`, a four-quarter mean for annual statistics), the
+    level that decides ``{m}_met``, as a share of the gap in the same way as ``_gap_closed``.
+    """
     rows = []
     for s in seeds:
         r = run(scenario, s)
         ts = r.timeseries
         row = {"seed": s, **r.summary}
-        for m, mission in zip(MISSIONS, missions(), strict=True):
+        for mission in data.missions():
+            m = mission.name
             row[f"{m}_gap_2030"] = _gap_closed_at(ts, m, STEPS_2030)
-            row[f"{m}_gap_deadline"] = _gap_closed_at(ts, m, mission.deadline_step)
-        row["gap_2030"] = float(np.mean([row[f"{m}_gap_2030"] for m in MISSIONS]))
+            row[f"{m}_gap_deadline"] = assessed_gap_closed(ts, mission, mission.deadline_step)
+        row["gap_2030"] = float(np.mean([row[f"{m}_gap_2030"] for m in data.MISSIONS]))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def _gap_closed_at(ts: pd.DataFrame, mission: str, step: int) -> float:
     return float(ts.iloc[min(step, len(ts) - 1)][f"{mission}_gap_closed"])
+
+
+def assessed_gap_closed(ts: pd.DataFrame, mission: data.Mission, step: int) -> float:
+    """Share of the gap closed by the level assessed at ``step`` (as ``{m}_met`` is decided).
+
+    The assessed level (:func:`partnersim.runner.assessed_level`, real units) is mapped to the
+    normalised scale and divided as the model's ``{m}_gap_closed`` metric is:
+    (level − level₀) / max(target level − level₀, 10⁻⁹). NaN if the run ended before ``step``.
+    """
+    level = mission.to_level(assessed_level(ts, mission, step))
+    level0 = mission.to_level(mission.baseline)
+    gap0 = max(float(mission.to_level(mission.target)) - float(level0), 1e-9)
+    return float((level - level0) / gap0)
 
 
 # -- the checks ---------------------------------------------------------------------------------
@@ -378,9 +394,10 @@ SOCIAL = ("safe_streets", "opportunity")
 
 def technology_first(seeds: list[int], scale: dict) -> Check:
     """Check 4: clean power against safer streets and opportunity, like for like."""
-    from partnersim.data import missions
-
-    deadline = {m.name: m.target_deadline for m in missions()}
+    by_name = {m.name: m for m in data.missions()}
+    deadline = {m: mission.target_deadline for m, mission in by_name.items()}
+    label = {m: mission.label.lower() for m, mission in by_name.items()}
+    common = f"gap closed by {COMMON_QUARTER}"
     rows, verdicts, texts = [], {}, {}
     for name in ("westminster_default", "mission_driven"):
         f = _runs(_scenario(name, **scale), seeds)
@@ -388,23 +405,26 @@ def technology_first(seeds: list[int], scale: dict) -> Check:
             g30, g30lo, g30hi = mean_ci(f[f"{m}_gap_2030"])
             gd, gdlo, gdhi = mean_ci(f[f"{m}_gap_deadline"])
             k = int(f[f"{m}_met"].sum())
-            plo, phi = wilson(k, len(f))
+            plo, phi = wilson_interval(k, len(f))
             rows.append(
                 {
                     "scenario": name,
                     "mission": m,
                     "deadline": deadline[m],
-                    "gap closed by 2030Q4": g30,
-                    "95 % (2030Q4)": f"{g30lo:.2f} to {g30hi:.2f}",
-                    "gap closed by deadline": gd,
-                    "95 % (deadline)": f"{gdlo:.2f} to {gdhi:.2f}",
+                    common: g30,
+                    f"95 % low ({COMMON_QUARTER})": g30lo,
+                    f"95 % high ({COMMON_QUARTER})": g30hi,
+                    "gap closed by deadline (assessed)": gd,
+                    "95 % low (deadline)": gdlo,
+                    "95 % high (deadline)": gdhi,
                     "P(met by deadline)": k / len(f),
-                    "95 % (P)": f"{plo:.2f} to {phi:.2f}",
+                    "95 % low (P)": plo,
+                    "95 % high (P)": phi,
                 }
             )
         diffs = {}
         for other in SOCIAL:
-            diffs[f"2030Q4 / {other}"] = (
+            diffs[f"{COMMON_QUARTER} / {other}"] = (
                 f["clean_power_gap_2030"] - f[f"{other}_gap_2030"]
             ).to_numpy()
             diffs[f"deadline / {other}"] = (
@@ -421,17 +441,18 @@ def technology_first(seeds: list[int], scale: dict) -> Check:
     table = pd.DataFrame(rows)
     holds = verdicts["mission_driven"]
     p = table.set_index(["scenario", "mission"])["P(met by deadline)"]
+    compared = ("clean_power", *SOCIAL)
     finding = (
-        "Like-for-like measures (targets have different deadlines: clean power 2030Q4, "
-        "opportunity 2028Q2, safer streets 2034Q2): the share of each gap closed by a common date "
-        "(end of 2030) and by each mission's own deadline. Clean power minus the other mission, "
+        "Like-for-like measures (targets have different deadlines: "
+        + ", ".join(f"{label[m]} {deadline[m]}" for m in compared)
+        + f"): the share of each gap closed by a common date ({COMMON_QUARTER}, the quarterly "
+        "level) and by each mission's own deadline (the level as assessed there, a four-quarter "
+        "mean for annual statistics, as for P(met)). Clean power minus the other mission, "
         f"per seed, mean [95 % interval]: mission_driven — {texts['mission_driven']}. "
         f"Status quo — {texts['westminster_default']}. "
-        f"P(target met by its deadline) in mission_driven: clean power "
-        f"{p['mission_driven', 'clean_power']:.2f}, safer streets "
-        f"{p['mission_driven', 'safe_streets']:.2f}, opportunity "
-        f"{p['mission_driven', 'opportunity']:.2f} ({len(seeds)} seeds; Wilson intervals in the "
-        "table). "
+        "P(target met by its deadline) in mission_driven: "
+        + ", ".join(f"{label[m]} {p['mission_driven', m]:.2f}" for m in compared)
+        + f" ({len(seeds)} seeds; Wilson intervals in the table). "
         + {
             True: "Clean power is ahead on every measure (resolved).",
             False: "Clean power is not ahead: where resolved, it is behind.",
@@ -450,30 +471,39 @@ def technology_first(seeds: list[int], scale: dict) -> Check:
     )
 
 
+def _month_year(quarter: str) -> str:
+    """The month a quarter label ends in, e.g. ``"2029Q1"`` -> ``"March 2029"``."""
+    year, q = quarter.upper().split("Q")
+    return f"{('March', 'June', 'September', 'December')[int(q) - 1]} {year}"
+
+
 def status_quo_nhs(seeds: list[int], scale: dict) -> Check:
-    """Check 5: the status quo and the NHS March 2029 target."""
+    """Check 5: the status quo and the NHS target at its deadline (missions.toml)."""
+    nhs = next(m for m in data.missions() if m.name == "nhs")
+    unit = nhs.unit.split()[0]  # "%" of "% of waiting list"
+    target, when = f"{nhs.target:g} {unit}", _month_year(nhs.target_deadline)
     f = _runs(_scenario("westminster_default", **scale), seeds)
     k, n = int(f["nhs_met"].sum()), len(f)
-    lo, hi = wilson(k, n)
+    lo, hi = wilson_interval(k, n)
     level = f["nhs_level_at_deadline"]
     table = pd.DataFrame(
         [
             {
-                "P(92 % by March 2029)": k / n,
+                f"P({target} by {when})": k / n,
                 "95 % interval": f"{lo:.2f} to {hi:.2f}",
-                "median RTT within 18 weeks, March 2029 (%)": level.median(),
+                f"median RTT within 18 weeks, {when} ({unit})": level.median(),
                 "10th–90th percentile": f"{level.quantile(0.1):.1f}–{level.quantile(0.9):.1f}",
             }
         ]
     )
     holds = nhs_verdict(k, n)
     finding = (
-        f"The status quo meets 92 % by March 2029 in {k} of {n} runs (95 % interval "
-        f"{lo:.2f}–{hi:.2f}); median {level.median():.1f} % "
-        f"(10th–90th percentile {level.quantile(0.1):.1f}–{level.quantile(0.9):.1f} %)."
+        f"The status quo meets {target} by {when} in {k} of {n} runs (95 % interval "
+        f"{lo:.2f}–{hi:.2f}); median {level.median():.1f} {unit} "
+        f"(10th–90th percentile {level.quantile(0.1):.1f}–{level.quantile(0.9):.1f} {unit})."
     )
     return Check(
-        "The status quo misses the NHS 2029 target",
+        f"The status quo misses the NHS {nhs.target_deadline[:4]} target",
         "Health Foundation trend projection: by July 2029 92 % of patients seen within "
         "~20.3 weeks, i.e. the 18-week standard missed.",
         finding,
@@ -505,11 +535,6 @@ def run_validation(n_seeds: int = 20, root: int = 20240530, n_businesses: int = 
         status_quo_nhs(seeds, scale),
     ]
     return Validation(checks, grid, seeds, scale)
-
-
-def all_checks(n_seeds: int = 20, root: int = 20240530, n_businesses: int = 1000) -> list[Check]:
-    """Run every check on ``n_seeds`` common seeds."""
-    return run_validation(n_seeds, root, n_businesses).checks
 
 
 def to_markdown(checks: list[Check], command: str) -> str:
@@ -548,7 +573,7 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
 def calibration_markdown() -> str:
     """The calibration targets, data windows and goodness of fit, from the shipped files."""
-    from partnersim import data
+    from partnersim.calibration import level_scale, status_quo_trends
 
     raw = data.read("structural")
     rows = {r["mission"]: r for r in raw["mission"]}
@@ -579,12 +604,15 @@ def calibration_markdown() -> str:
         "| mission | level | level (PPI) | success rate | annual change | normalised by |",
         "|---|---|---|---|---|---|",
     ]
-    years = raw["horizon_step"] / 4
-    for m in data.missions():
+    # The normaliser the goodness of fit used (calibration.level_scale): PPI's trend gap
+    # |target − initial| unless the walk spread (annual change × √years) is larger.
+    trends = status_quo_trends()
+    level0 = np.array([m.to_level(m.baseline) for m in data.missions()])
+    trend_gap = np.abs(trends.final_level - level0)
+    ppi_basis = level_scale(trends, level0) == trend_gap
+    for i, m in enumerate(data.missions()):
         r = rows[m.name]
-        gap = abs(r["target_final"] - m.baseline)
-        spread = r["target_annual_change"] * np.sqrt(years)
-        basis = "trend gap (PPI)" if gap >= spread else "walk spread (not PPI)"
+        basis = "trend gap (PPI)" if ppi_basis[i] else "walk spread (not PPI)"
 
         def pair(key: str, r=r) -> str:
             a, b = r[f"gof_{key}"], r[f"holdout_gof_{key}"]
@@ -628,8 +656,8 @@ def figures(result: Validation, outdir: Path) -> list[Path]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from partnersim import data
     from partnersim.calibration import _inverse, _transform, trend_targets
+    from partnersim.plots import _year
 
     outdir.mkdir(parents=True, exist_ok=True)
     plt.rcParams.update({"svg.hashsalt": "partnersim", "font.size": 8})
@@ -637,6 +665,9 @@ def figures(result: Validation, outdir: Path) -> list[Path]:
 
     # 1. History, trend target and simulated status quo, per indicator.
     history = data.read("history")
+    smoothing = {
+        t["mission"]: int(t.get("smoothing_years", 1)) for t in data.read("trends")["trend"]
+    }
     _, targets = trend_targets()
     paths = {m.name: [] for m in data.missions()}
     sq = _scenario("westminster_default", **result.scale)
@@ -662,7 +693,7 @@ def figures(result: Validation, outdir: Path) -> list[Path]:
                 label="observed",
             )
         sim = np.array(paths[m.name])
-        t = 2024.5 + np.arange(sim.shape[1]) / 4
+        t = _year(np.arange(sim.shape[1]))
         ax.fill_between(
             t,
             *np.percentile(sim, [10, 90], axis=0),
@@ -674,7 +705,7 @@ def figures(result: Validation, outdir: Path) -> list[Path]:
         tt = np.linspace(0, 10, 41)
         start = float(_transform(tg.scale, m.baseline))
         ax.plot(
-            2024.5 + tt,
+            _year(0) + tt,
             [_inverse(tg.scale, start + tg.drift * u) for u in tt],
             "--",
             color="C3",
@@ -682,16 +713,17 @@ def figures(result: Validation, outdir: Path) -> list[Path]:
             label="trend target",
         )
         ax.axhline(m.target, color="C2", lw=0.8, ls=":", label="mission target")
-        if m.name == "growth":
-            k = 5
+        k = smoothing[m.name]
+        if k > 1:  # the centred moving average the trend target is derived from
             ma = np.convolve(series["values"], np.ones(k) / k, mode="valid")
             ax.plot(
-                series["years"][k // 2 : -(k // 2)],
+                series["years"][(k - 1) // 2 :][: len(ma)],
                 ma,
                 color="0.2",
                 lw=1.2,
-                label="5-year centred average",
+                label=f"{k}-year centred average",
             )
+        if m.name == "growth":
             ax.set_ylim(-3, 5)
         if m.name == "clean_power":
             gb = series["gb_clean_power_cp2030"]
@@ -746,14 +778,14 @@ def figures(result: Validation, outdir: Path) -> list[Path]:
     tech = next(c for c in result.checks if c.name.startswith("Technology")).table
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
     for ax, col, ci in (
-        (axes[0], "gap closed by 2030Q4", "95 % (2030Q4)"),
-        (axes[1], "gap closed by deadline", "95 % (deadline)"),
-        (axes[2], "P(met by deadline)", "95 % (P)"),
+        (axes[0], f"gap closed by {COMMON_QUARTER}", COMMON_QUARTER),
+        (axes[1], "gap closed by deadline (assessed)", "deadline"),
+        (axes[2], "P(met by deadline)", "P"),
     ):
         for j, (name, g) in enumerate(tech.groupby("scenario", sort=False)):
             x = np.arange(len(g)) + (j - 0.5) * 0.35
-            lo = np.array([float(s.split(" to ")[0]) for s in g[ci]])
-            hi = np.array([float(s.split(" to ")[1]) for s in g[ci]])
+            lo = g[f"95 % low ({ci})"].to_numpy()
+            hi = g[f"95 % high ({ci})"].to_numpy()
             y = g[col].to_numpy()
             ax.bar(x, y, width=0.35, label=name, yerr=np.clip([y - lo, hi - y], 0, None), capsize=2)
         ax.set_xticks(np.arange(len(g)), g["mission"], rotation=30, fontsize=7)
