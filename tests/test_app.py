@@ -19,12 +19,12 @@ import solara.server.kernel_context as kernel_context
 import solara.server.starlette
 import solara.widgets
 
-from partnersim import PartnershipModel, Scenario
+from partnersim import PartnershipModel, Scenario, data
 from partnersim.app import ComparePage, LiveModel, SweepExplorer
 from partnersim.app.controls import help_text, hint
 from partnersim.app.labels import describe, title
 from partnersim.app.session import LiveRun
-from partnersim.app.sweeps import parse_box, read_boxes
+from partnersim.app.sweeps import parse_box, read_boxes, read_discovery
 from partnersim.levers import LEVERS, UNCERTAINTIES
 from partnersim.netview import build_layout, network_frames
 from partnersim.plots import OKABE_ITO
@@ -385,6 +385,23 @@ def test_a_closed_run_stops_stepping():
     assert model.steps == step < 40
 
 
+def test_commands_that_change_nothing_publish_nothing():
+    model = PartnershipModel(
+        Scenario.default().evolve(n_businesses=60, n_local_authorities=24), rng=1
+    )
+    run = LiveRun(model, aggregate=True, delay=0.0)
+    views = []
+    run.subscribe(views.append)
+    assert len(views) == 1  # the latest view, at once
+    run.pause()  # already paused
+    run.set_aggregate(True)  # already grouped
+    assert len(views) == 1 and run.view is views[0]
+    run.step()  # this changes what is shown: a new view (and one per quarter stepped)
+    assert run.wait_idle(30)
+    assert len(views) >= 2 and views[-1].data.step == 1
+    run.close()
+
+
 # -- the network view ---------------------------------------------------------------------------
 
 
@@ -420,7 +437,39 @@ def test_network_chart_encodes_trust_tie_count_and_kind():
     assert shape["scale"]["range"] == [s[2] for s in KIND_STYLE.values()]
 
 
+def test_headline_numbers_are_labelled_from_the_metric_declarations():
+    from partnersim.app.session import KPIS, LiveRun
+    from partnersim.metrics import METRICS
+
+    declared = {m.name: m for m in METRICS}
+    run = LiveRun(PartnershipModel(Scenario.default().evolve(n_businesses=60), rng=3))
+    try:
+        shown = run.view.data
+        assert shown.when == "start (step 0)"
+        labels = [label for label, _ in shown.kpis]
+        assert len(labels) == len(KPIS)
+        for (column, _), label in zip(KPIS, labels, strict=True):
+            assert label.startswith(declared[column].description), label
+            assert label.endswith(f"[{declared[column].unit}]") or declared[column].unit == "share"
+    finally:
+        run.close()
+
+
 # -- compare ------------------------------------------------------------------------------------
+
+
+def test_compare_page_refuses_scenarios_of_one_name(kernel_ctx, small_scenarios):
+    # two files that declare the same name: their results would be merged into one
+    shutil.copy(small_scenarios / "plain.toml", small_scenarios / "plain_copy.toml")
+    _, rc = solara.render(ComparePage(folder=small_scenarios), handle_error=False)
+    rc.find(v.Select, label="Scenarios").widget.v_model = ["plain", "plain_copy"]
+    rc.find(v.Btn, children=["Run"]).widget.click()
+    wait_for(lambda: alerts(rc, "scenario-clash"), what="the refusal")
+    assert "scenario names must differ to be compared; got plain, plain" in alert_text(
+        rc, "scenario-clash"
+    )
+    assert not rc.find(ipywidgets.Image).widgets  # nothing was run
+    rc.close()
 
 
 def test_compare_page_runs_two_scenarios(kernel_ctx, small_scenarios):
@@ -559,10 +608,13 @@ def test_prim_boxes_are_read_from_the_report(tmp_path):
     boxes = read_boxes(tmp_path / "report" / "discovery.csv")
     assert boxes["growth"].limits[0].low == 1e-05
     assert boxes["growth"].coverage == 0.8
+    # the page reads the file once: the table shown and the boxes drawn
+    table, again = read_discovery(tmp_path / "report" / "discovery.csv")
+    assert list(table["mission"]) == ["growth"] and again == boxes
+    assert read_discovery(tmp_path / "nothing.csv") == (None, {})
 
 
 def test_results_columns_have_labels_with_units():
-    from partnersim import data
 
     assert describe("orchestration") == (
         "Orchestration (Missions Unit)",

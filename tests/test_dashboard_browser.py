@@ -130,6 +130,16 @@ def watched(page: Page):
     assert not seen["errors"], seen["errors"]
 
 
+def _mean_trust() -> str:
+    from partnersim.metrics import METRICS
+
+    m = next(m for m in METRICS if m.name == "mean_trust")
+    return f"{m.description} [{m.unit}]"  # as the page labels it, from the declaration
+
+
+MEAN_TRUST = _mean_trust()
+
+
 def kpi(page: Page, label: str) -> str:
     return page.locator(".kpi", has_text=f"{label}:").first.inner_text()
 
@@ -144,7 +154,7 @@ def test_live_page_steps_a_changed_scenario(dashboard, watched, tmp_path):
     page.wait_for_timeout(1500)
     network_before = charts.nth(0).screenshot()
     missions_before = charts.nth(1).screenshot()
-    trust_before = kpi(page, "mean trust")
+    trust_before = kpi(page, MEAN_TRUST)
 
     slider = page.locator('[data-parameter="orchestration"] [role="slider"]').first
     slider.focus()
@@ -163,7 +173,7 @@ def test_live_page_steps_a_changed_scenario(dashboard, watched, tmp_path):
     page.wait_for_timeout(1500)
     assert charts.nth(0).screenshot() != network_before, "the network did not change"
     assert charts.nth(1).screenshot() != missions_before, "the mission charts did not change"
-    assert kpi(page, "mean trust") != trust_before
+    assert kpi(page, MEAN_TRUST) != trust_before
     assert page.locator(".lever-error, .scenario-error").count() == 0
     page.screenshot(path=str(tmp_path / "live.png"), full_page=True)
     if os.environ.get("PARTNERSIM_SCREENSHOT"):  # the README's picture, from the top

@@ -38,6 +38,10 @@ class Layout:
     names: list[str]
     kinds: list[str]
     xy: np.ndarray
+    sizes: np.ndarray
+    """Marker size of each display node (from budgets, members, population, capacity)."""
+    kind_labels: list[str]
+    """Legend label of each display node's kind (:data:`KIND_STYLE`)."""
 
 
 def build_layout(model, aggregate: bool = True, max_businesses: int = 300, seed: int = 0) -> Layout:
@@ -86,11 +90,15 @@ def build_layout(model, aggregate: bool = True, max_businesses: int = 300, seed:
     )
     positions = nx.spring_layout(g, seed=seed, weight="weight", k=1.6 / np.sqrt(max(len(names), 1)))
     xy = np.array([positions[i] for i in range(len(names))])
-    return Layout(group, names, kinds, xy)
+    sizes = _sizes(model, group, kinds)
+    return Layout(group, names, kinds, xy, sizes, [KIND_STYLE[k][0] for k in kinds])
 
 
-def _sizes(model, layout: Layout) -> np.ndarray:
-    """A size per display node: budgets, members, population or capacity, scaled per kind."""
+def _sizes(model, group: np.ndarray, kinds: list[str]) -> np.ndarray:
+    """A size per display node: budgets, members, population or capacity, scaled per kind.
+
+    These are fixed when the population is built, so the sizes are computed once per layout.
+    """
     pop = model.population
     weight = np.zeros(model.network.n_nodes)
     weight[pop.ministries.node] = pop.ministries.quarterly_budget
@@ -98,10 +106,10 @@ def _sizes(model, layout: Layout) -> np.ndarray:
     weight[pop.local_authorities.node] = pop.local_authorities.population
     weight[pop.businesses.node] = pop.businesses.capacity
     weight[0] = 1.0
-    shown = layout.group >= 0
-    total = np.bincount(layout.group[shown], weight[shown], len(layout.names))
-    sizes = np.full(len(layout.names), 300.0)
-    kinds = np.array(layout.kinds)
+    shown = group >= 0
+    total = np.bincount(group[shown], weight[shown], len(kinds))
+    sizes = np.full(len(kinds), 300.0)
+    kinds = np.array(kinds)
     for kind in ("ministry", "union", "local_authority", "business"):
         mask = kinds == kind
         if mask.any() and total[mask].max() > 0:
@@ -146,10 +154,10 @@ def network_frames(model, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     nodes = pd.DataFrame(
         {
             "name": layout.names,
-            "kind": [KIND_STYLE[k][0] for k in layout.kinds],
+            "kind": layout.kind_labels,
             "x": layout.xy[:, 0],
             "y": layout.xy[:, 1],
-            "size": _sizes(model, layout),
+            "size": layout.sizes,
             "active ties": degree,
             "mean trust": np.round(
                 np.divide(trust_sum, degree, out=np.zeros(len(degree)), where=degree > 0), 3
@@ -158,6 +166,11 @@ def network_frames(model, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     nodes["state"] = _state_notes(model, layout)
     return nodes, ties
+
+
+def _row_totals(values: np.ndarray) -> np.ndarray:
+    """One number per actor: the sum of its row (per-mission columns, if any)."""
+    return values.reshape(len(values), -1).sum(axis=1)
 
 
 def _state_notes(model, layout: Layout) -> list[str]:
@@ -183,21 +196,29 @@ def _state_notes(model, layout: Layout) -> list[str]:
         )
         notes[layout.group[node]] = f"{u.members[i] / 1e3:,.0f}k members; {stance}"
     las, biz = pop.local_authorities, pop.businesses
-    for g in np.unique(layout.group[las.node]) if las.n else []:
-        rows = layout.group[las.node] == g
-        notes[g] = (
-            f"capability {las.capability[rows].mean():.2f}; devolved "
-            f"£{las.devolved[rows].sum() / 1000:.2f}bn this quarter"
-        )
-    for g in np.unique(layout.group[biz.node]) if biz.n else []:
-        if g < 0:
-            continue
-        rows = layout.group[biz.node] == g
-        active = (biz.quarters_left[rows] > 0).mean()
-        notes[g] = (
-            f"{active:.0%} with a mission project; "
-            f"£{biz.invested[rows].sum() / 1000:.1f}bn invested"
-        )
+    n = len(layout.names)
+    if las.n:  # per council group, in one pass each
+        g = layout.group[las.node]
+        count = np.bincount(g, minlength=n)
+        capability = np.bincount(g, las.capability, n)
+        devolved = np.bincount(g, _row_totals(las.devolved), n)
+        for i in np.flatnonzero(count):
+            notes[i] = (
+                f"capability {capability[i] / count[i]:.2f}; devolved "
+                f"£{devolved[i] / 1000:.2f}bn this quarter"
+            )
+    if biz.n:  # per firm group; firms not shown (group -1) are left out
+        g = layout.group[biz.node]
+        shown = g >= 0
+        g = g[shown]
+        count = np.bincount(g, minlength=n)
+        active = np.bincount(g, biz.quarters_left[shown] > 0, n)
+        invested = np.bincount(g, _row_totals(biz.invested)[shown], n)
+        for i in np.flatnonzero(count):
+            notes[i] = (
+                f"{active[i] / count[i]:.0%} with a mission project; "
+                f"£{invested[i] / 1000:.1f}bn invested"
+            )
     return notes
 
 

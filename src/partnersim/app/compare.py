@@ -51,10 +51,12 @@ def ComparePage(folder: Path | None = None):
     progress, set_progress = solara.use_state(0.0)
     result, set_result = solara.use_state(None)
     errors, set_errors = solara.use_state([])
+    clash, set_clash = solara.use_state(None)  # scenarios that share a name: results would merge
     running, set_running = solara.use_state(False)
 
     def run_all() -> None:
         from partnersim import results as res
+        from partnersim.cli import DEFAULT_ROOT_SEED
         from partnersim.runner import derive_seeds, run
 
         loaded, problems = [], []
@@ -65,10 +67,17 @@ def ComparePage(folder: Path | None = None):
             else:
                 loaded.append(scenario)
         set_errors(problems)
-        if problems or len(loaded) < 2:
+        # results are grouped by scenario name: two files of one name would merge silently
+        names = [s.name for s in loaded]
+        set_clash(
+            f"scenario names must differ to be compared; got {', '.join(names)}"
+            if len(set(names)) < len(names)
+            else None
+        )
+        if problems or len(loaded) < 2 or len(set(names)) < len(names):
             set_running(False)
             return
-        seed_list = derive_seeds(20240530, seeds)
+        seed_list = derive_seeds(DEFAULT_ROOT_SEED, seeds)
         runs = []
         total = len(loaded) * len(seed_list)
         for scenario in loaded:
@@ -100,6 +109,8 @@ def ComparePage(folder: Path | None = None):
         solara.Info("Choose at least two scenarios.")
     for e in errors:
         solara.Error(f"This scenario file cannot be used:\n{e}", classes=["scenario-error"])
+    if clash:
+        solara.Error(f"These scenarios cannot be compared: {clash}.", classes=["scenario-clash"])
     if running:
         solara.ProgressLinear(value=100 * progress)
         solara.Text(f"running… {progress:.0%}")

@@ -23,7 +23,8 @@ def _step(p: Parameter) -> float:
     return 1 if p.kind is int else (0.001 if span <= 0.05 else 0.01 if span <= 1 else 0.05)
 
 
-def _fmt(value: Any) -> str:
+def value_text(value: Any) -> str:
+    """A parameter value as the page writes it: floats without trailing zeros."""
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -31,14 +32,14 @@ def _fmt(value: Any) -> str:
 
 def hint(p: Parameter) -> str:
     """The line shown under a control: range, default (the status quo) and unit."""
-    allowed = " / ".join(p.choices) if p.choices else f"{_fmt(p.low)}–{_fmt(p.high)}"
-    return f"{allowed} · default {_fmt(p.default)} · {p.unit}"
+    allowed = " / ".join(p.choices) if p.choices else f"{value_text(p.low)}–{value_text(p.high)}"
+    return f"{allowed} · default {value_text(p.default)} · {p.unit}"
 
 
 def help_text(p: Parameter) -> str:
     """A control's tooltip: the declaration's name, unit, allowed values, mechanism and source."""
     return (
-        f"{p.label} ({p.name}; {p.unit}): {p.allowed()}, default {_fmt(p.default)}. "
+        f"{p.label} ({p.name}; {p.unit}): {p.allowed()}, default {value_text(p.default)}. "
         f"{p.doc} Source: {p.source}"
     )
 

@@ -21,6 +21,7 @@ YES_NO = "1 = yes, 0 = no"
 @cache
 def _table() -> dict[str, tuple[str, str]]:
     from partnersim.metrics import METRICS
+    from partnersim.runner import milestone_column
     from partnersim.summary import HEADLINES
 
     out: dict[str, tuple[str, str]] = {}
@@ -45,8 +46,7 @@ def _table() -> dict[str, tuple[str, str]]:
         )
         out[f"{m.name}_level_final"] = (f"{m.label}: {m.indicator} (end of run)", m.unit)
         for i, milestone in enumerate(m.milestones):
-            key = f"{m.name}_milestone_met" if i == 0 else f"{m.name}_milestone{i + 1}_met"
-            out[key] = (
+            out[milestone_column(m.name, i)] = (
                 f"{m.label}: milestone {milestone.target:g} {m.unit} by {milestone.deadline} met",
                 YES_NO,
             )

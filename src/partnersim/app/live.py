@@ -18,7 +18,7 @@ import solara
 
 from partnersim import data
 from partnersim.app.charts import missions_chart, partnership_chart
-from partnersim.app.controls import ScenarioControls, load_scenario, scenario_files
+from partnersim.app.controls import ScenarioControls, load_scenario, scenario_files, value_text
 from partnersim.app.session import MIN_DELAY, LiveRun, View
 from partnersim.app.settings import scenarios_dir
 from partnersim.levers import PARAMETERS
@@ -26,16 +26,11 @@ from partnersim.netview import draw_network
 from partnersim.scenario import Scenario, ScenarioError
 
 
-def _value_text(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
 def restart_notice(reason: str, previous: View | None) -> str:
     """What to tell the user when a new run replaces the one on screen."""
     text = f"{reason}: the run restarted from the start of {data.start_quarter()} (step 0)"
     if previous is not None and previous.data.step > 0:
-        was = previous.data
-        text += f"; the previous run had reached {was.quarter} (step {was.step})"
+        text += f"; the previous run had reached {previous.data.when}"
     return text + "."
 
 
@@ -54,7 +49,7 @@ def LiveCharts(snapshot):
         with solara.Div(classes=["network-chart"]):
             solara.FigureAltair(network)
         with solara.Card("Partnership now", classes=["kpis"]):
-            for label, text in snapshot.kpis:
+            for label, text in (("quarter", snapshot.when), *snapshot.kpis):
                 with solara.Div(classes=["kpi"]):
                     solara.Text(f"{label}: {text}")
     with solara.Div(classes=["missions-chart"]):
@@ -103,8 +98,7 @@ def RunDisplay(run: LiveRun):
         solara.Error(f"The model stopped: {view.error}", classes=["run-error"])
     elif not view.running:
         solara.Success(
-            f"The run is complete: {view.data.quarter} (step {view.data.step}). "
-            "Reset, or change a lever, to run again.",
+            f"The run is complete: {view.data.when}. Reset, or change a lever, to run again.",
             classes=["run-complete"],
             dense=True,
         )
@@ -162,7 +156,7 @@ def LiveModel(scenario: Scenario | None = None, folder: Path | None = None):
 
     def change(key: str, value: Any) -> None:
         p = PARAMETERS[key]
-        set_notice(restart_notice(f"{p.label} ({key}) set to {_value_text(value)}", previous()))
+        set_notice(restart_notice(f"{p.label} ({key}) set to {value_text(value)}", previous()))
         set_overrides(
             lambda old: {
                 **{k: v for k, v in old.items() if k != key},

@@ -50,11 +50,17 @@ class Snapshot:
     nodes: pd.DataFrame
     ties: pd.DataFrame
     kpis: tuple[tuple[str, str], ...]
+    """The headline numbers, as (label, text) pairs (see :func:`kpis`)."""
 
     @property
     def quarter(self) -> str:
         """The quarter that has just ended (``"start"`` before the first step)."""
         return quarter_of_step(self.step) if self.step else "start"
+
+    @property
+    def when(self) -> str:
+        """The quarter and step shown, e.g. ``"2025Q1 (step 3)"``."""
+        return f"{self.quarter} (step {self.step})"
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -74,29 +80,35 @@ class View:
     error: str | None = None
 
 
-def kpis(frame: pd.DataFrame, step: int) -> tuple[tuple[str, str], ...]:
+KPIS = (
+    ("private_investment_total", ",.0f"),
+    ("leverage", ".1f"),
+    ("union_cooperation", ".0%"),
+    ("disputes", ".0f"),
+    ("mean_trust", ".2f"),
+    ("cross_silo_ties", ".0f"),
+    ("cross_sector_ties", ".0f"),
+    ("net_public_cost", ",.0f"),
+    ("la_gini", ".3f"),
+)
+"""The headline numbers shown (recorded columns) and how each is formatted; their labels and
+units are the metric declarations' (:data:`partnersim.metrics.METRICS`)."""
+
+
+def kpis(frame: pd.DataFrame) -> tuple[tuple[str, str], ...]:
     """The headline numbers of the last recorded row, as (label, text) pairs."""
+    from partnersim.metrics import METRICS
+
+    declared = {m.name: m for m in METRICS}
     row = frame.iloc[-1]
-
-    def share(x: float) -> str:
-        return "–" if np.isnan(x) else f"{x:.0%}"
-
-    quarter = quarter_of_step(step) if step else "start"
-    return (
-        ("quarter", f"{quarter} (step {step})"),
-        ("private investment", f"£{row['private_investment_total']:,.0f}bn"),
-        (
-            "leverage",
-            "–" if np.isnan(row["leverage"]) else f"{row['leverage']:.1f} private £ per public £",
-        ),
-        ("union cooperation", share(row["union_cooperation"])),
-        ("unions in dispute", f"{row['disputes']:.0f}"),
-        ("mean trust", f"{row['mean_trust']:.2f}"),
-        ("cross-silo ties", f"{row['cross_silo_ties']:.0f}"),
-        ("Centre's cross-sector ties", f"{row['cross_sector_ties']:.0f}"),
-        ("net public cost", f"£{row['net_public_cost']:,.0f}bn"),
-        ("inequality between councils (Gini)", f"{row['la_gini']:.3f}"),
-    )
+    out = []
+    for column, fmt in KPIS:
+        metric, value = declared[column], float(row[column])
+        # the unit in brackets, as in axis titles; a share shown as a percentage needs none
+        percent = fmt.endswith("%") and metric.unit == "share"
+        label = metric.description if percent else f"{metric.description} [{metric.unit}]"
+        out.append((label, "–" if np.isnan(value) else f"{value:{fmt}}"))
+    return tuple(out)
 
 
 class LiveRun:
@@ -216,7 +228,7 @@ class LiveRun:
     def _command(
         self, *, add_steps: int = 0, playing: bool | None = None, aggregate: bool | None = None
     ) -> None:
-        """Change what the worker is to do, start it if it has work, publish the new state."""
+        """Change what the worker is to do, start it if it has work, publish any new state."""
         with self._cond:
             if self._closed:
                 return
@@ -232,9 +244,13 @@ class LiveRun:
                     target=self._work, name=f"partnersim-live-{self.id}", daemon=True
                 )
                 self._worker.start()
-            self._make_view(self._view.data, running=self._view.running)
+            # a new view only if what it shows changed (not for Pause while paused, say)
+            changed = (self._playing, self._pending) != (self._view.playing, self._view.pending)
+            if changed:
+                self._make_view(self._view.data, running=self._view.running)
             self._cond.notify_all()
-        self._emit()
+        if changed:
+            self._emit()
 
     def _make_view(self, data: Snapshot, running: bool) -> View:
         # called with self._cond held (or from __init__)
@@ -266,7 +282,7 @@ class LiveRun:
             frame=frame,
             nodes=nodes,
             ties=ties,
-            kpis=kpis(frame, step),
+            kpis=kpis(frame),
         )
 
     def _emit(self) -> None:

@@ -116,12 +116,18 @@ def parse_box(text: str) -> tuple[tuple[Limit, ...], tuple[str, ...]]:
     return tuple(limits), tuple(unparsed)
 
 
-def read_boxes(path: Path) -> dict[str, Box]:
-    """The PRIM boxes of ``report/discovery.csv``, by mission (empty if there are none)."""
+def read_discovery(path: Path) -> tuple[pd.DataFrame | None, dict[str, Box]]:
+    """``report/discovery.csv`` as a table and its PRIM boxes by mission.
+
+    The table is None when there is no such file, and empty when it cannot be read; the boxes
+    are empty when there are none.
+    """
     try:
         table = pd.read_csv(path)
+    except FileNotFoundError:
+        return None, {}
     except (OSError, ValueError, pd.errors.EmptyDataError):
-        return {}
+        return pd.DataFrame(), {}
     boxes = {}
     for row in table.to_dict("records"):
         limits, unparsed = parse_box(row.get("box"))
@@ -132,7 +138,12 @@ def read_boxes(path: Path) -> dict[str, Box]:
             float(row.get("density", np.nan)),
             unparsed,
         )
-    return boxes
+    return table, boxes
+
+
+def read_boxes(path: Path) -> dict[str, Box]:
+    """The PRIM boxes of ``report/discovery.csv``, by mission (empty if there are none)."""
+    return read_discovery(path)[1]
 
 
 # -- the scatter --------------------------------------------------------------------------------
@@ -233,7 +244,7 @@ def scatter(
     import altair as alt
 
     domains = domains or {}
-    frame = runs.copy()
+    frame = runs.replace([np.inf, -np.inf], np.nan)  # a copy, which is changed below
     x_axis = _axis(frame, x, "x", domains.get(x), seed=1)
     y_axis = _axis(frame, y, "y", domains.get(y), seed=2)
     tooltip = [
@@ -390,10 +401,7 @@ def SweepView(loaded):
     window, set_window = solara.use_state(_filter_state(runs, factors[0], listed[factors[0]]))
 
     discovery = loaded.path / "report" / "discovery.csv"
-    boxes = solara.use_memo(
-        lambda: read_boxes(discovery) if discovery.exists() else {},
-        dependencies=[str(discovery)],
-    )
+    table, boxes = solara.use_memo(lambda: read_discovery(discovery), dependencies=[str(discovery)])
     first_box = next((m for m in boxes if default_y.startswith(f"{m}_")), next(iter(boxes), NONE))
     box_choice, set_box_choice = solara.use_state(first_box)
 
@@ -462,7 +470,7 @@ def SweepView(loaded):
     if len(view):
         solara.FigureAltair(
             scatter(
-                view.replace([np.inf, -np.inf], np.nan),
+                view,
                 x_col,
                 y_col,
                 None if colour == NONE else colour,
@@ -471,7 +479,7 @@ def SweepView(loaded):
                 listed=listed,
             )
         )
-    if discovery.exists():
+    if table is not None:
         solara.Markdown(
             "### Scenario discovery (PRIM boxes from `partnersim report`)\n"
             "Each box is a region of the factors where the mission's target is met more often "
@@ -486,7 +494,7 @@ def SweepView(loaded):
                     + (f" (not read: {'; '.join(box.unparsed)})" if box.unparsed else ""),
                     style={"font-size": "0.9em"},
                 )
-            solara.DataFrame(pd.read_csv(discovery))
+            solara.DataFrame(table)
         else:
             solara.Text("No mission had enough variation for PRIM.")
     else:
