@@ -1,6 +1,6 @@
 """Reference implementations of partnersim's interaction kernel, for the benchmark.
 
-The kernel (``partnersim.interaction``): every firm, ministry and union reads its active ties
+The kernel (``partnersim.model.interaction``): every firm, ministry and union reads its active ties
 (trust-weighted sums and means), then every tie that worked together learns toward its outcome
 and idle ties decay. Two references compute exactly the same numbers:
 
@@ -24,8 +24,8 @@ import numpy as np
 import scipy.sparse as sp
 from mesa.discrete_space import FixedAgent, Network
 
-from partnersim.interaction import TieAggregates, TieIndex
-from partnersim.network import CoordinationNetwork, TieType
+from partnersim.model.interaction import TieAggregates, TieIndex
+from partnersim.model.network import CoordinationNetwork, TieType
 
 BUSINESS_PUBLIC = {
     int(TieType.MINISTRY_BUSINESS),

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from partnersim import PartnershipModel, Scenario  # noqa: E402
-from partnersim.interaction import aggregate_ties, learn_trust  # noqa: E402
+from partnersim.model.interaction import aggregate_ties, learn_trust  # noqa: E402
 from references import MesaKernel, SparseKernel  # noqa: E402
 
 
@@ -209,7 +209,7 @@ def peak_memory(n_businesses: int) -> dict[str, float]:
     code = (
         "import json, re\n"
         "from partnersim import PartnershipModel, Scenario\n"
-        "from partnersim.model import PartnershipModel as _m\n"
+        "from partnersim.model.partnership import PartnershipModel as _m\n"
         "def kib(field):\n"
         "    text = open('/proc/self/status').read()\n"
         "    return int(re.search(field + r':\\s+(\\d+)', text).group(1))\n"
@@ -289,7 +289,7 @@ def ppi_core(rounds: int) -> list[Row]:
     import policy_priority_inference as ppi
 
     from partnersim import data
-    from partnersim.indicators import run_ppi
+    from partnersim.model.indicators import run_ppi
 
     rng = np.random.default_rng(7)
     cases = {}

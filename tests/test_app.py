@@ -25,9 +25,9 @@ from partnersim.app.controls import help_text, hint
 from partnersim.app.labels import describe, title
 from partnersim.app.session import LiveRun
 from partnersim.app.sweeps import parse_box, read_boxes, read_discovery
-from partnersim.levers import LEVERS, UNCERTAINTIES
-from partnersim.netview import build_layout, network_frames
 from partnersim.plots import OKABE_ITO
+from partnersim.plots.network import build_layout, network_frames
+from partnersim.schema.levers import LEVERS, UNCERTAINTIES
 
 from .conftest import ROOT
 
@@ -422,7 +422,7 @@ def test_network_view_aggregates_and_keeps_positions(small_scenarios):
 
 
 def test_network_chart_encodes_trust_tie_count_and_kind():
-    from partnersim.netview import KIND_STYLE, network_chart
+    from partnersim.plots.network import KIND_STYLE, network_chart
 
     model = PartnershipModel(Scenario.default().evolve(n_businesses=100), rng=2)
     spec = network_chart(model, build_layout(model)).to_dict()
@@ -439,7 +439,7 @@ def test_network_chart_encodes_trust_tie_count_and_kind():
 
 def test_headline_numbers_are_labelled_from_the_metric_declarations():
     from partnersim.app.session import KPIS, LiveRun
-    from partnersim.metrics import METRICS
+    from partnersim.model.metrics import METRICS
 
     declared = {m.name: m for m in METRICS}
     run = LiveRun(PartnershipModel(Scenario.default().evolve(n_businesses=60), rng=3))
@@ -487,7 +487,7 @@ def test_compare_page_runs_two_scenarios(kernel_ctx, small_scenarios):
 
 @pytest.fixture(scope="module")
 def sweep_results(tmp_path_factory):
-    from partnersim.sweep import run_sweep
+    from partnersim.experiments.sweep import run_sweep
 
     tmp_path = tmp_path_factory.mktemp("sweep")
     scenario = tmp_path / "base.toml"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from partnersim import Scenario, data
-from partnersim.calibration import (
+from partnersim.credibility.calibration import (
     calibrate,
     goodness_of_fit,
     seed_sets,

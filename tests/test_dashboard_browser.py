@@ -35,7 +35,7 @@ def free_port() -> int:
 
 def _small_sweep(folder) -> None:
     """A four-quarter sweep in ``folder/results`` with a scenario-discovery box in its report."""
-    from partnersim.sweep import run_sweep
+    from partnersim.experiments.sweep import run_sweep
 
     spec = folder / "sweep.toml"
     spec.write_text(
@@ -131,7 +131,7 @@ def watched(page: Page):
 
 
 def _mean_trust() -> str:
-    from partnersim.metrics import METRICS
+    from partnersim.model.metrics import METRICS
 
     m = next(m for m in METRICS if m.name == "mean_trust")
     return f"{m.description} [{m.unit}]"  # as the page labels it, from the declaration

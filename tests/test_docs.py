@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from partnersim import _docs, data
-from partnersim.levers import PARAMETERS
+from partnersim import data
+from partnersim.credibility import docs as _docs
+from partnersim.schema.levers import PARAMETERS
 
 from .conftest import ROOT
 
@@ -11,7 +12,7 @@ ODD = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
 
 
 def test_generated_tables_are_current():
-    assert _docs.render(ODD) == ODD, "run: python -m partnersim._docs docs/ODD.md"
+    assert _docs.render(ODD) == ODD, "run: python -m partnersim.credibility.docs docs/ODD.md"
 
 
 def test_every_parameter_and_assumption_is_described():

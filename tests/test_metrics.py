@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from partnersim import PartnershipModel
-from partnersim.metrics import (
+from partnersim.model.metrics import (
     METRICS,
     Snapshot,
     council_inequality,

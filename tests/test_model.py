@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from partnersim import PartnershipModel, Scenario, ScenarioError, run
-from partnersim.agents import Business, Centre, LocalAuthority, Ministry, Union
-from partnersim.levers import LEVER_NAMES
+from partnersim.model.agents import Business, Centre, LocalAuthority, Ministry, Union
+from partnersim.schema.levers import LEVER_NAMES
 
 from .conftest import SCENARIOS
 
@@ -85,7 +85,7 @@ def _check_invariants(model: PartnershipModel) -> None:
         "cross_silo_tie_share",
         "leakage",
     ):
-        from partnersim.metrics import METRIC_INDEX
+        from partnersim.model.metrics import METRIC_INDEX
 
         value = row[METRIC_INDEX[metric]]
         assert np.isnan(value) or 0 <= value <= 1, metric
@@ -295,8 +295,8 @@ def test_mesa_solaraviz_renders_and_rebuilds_from_its_controls():
 
 def test_summary_outcomes_are_the_declared_ones():
     from partnersim import Scenario, run
-    from partnersim.ema import OUTCOMES
-    from partnersim.runner import outcome_names
+    from partnersim.experiments.ema import OUTCOMES
+    from partnersim.runs.runner import outcome_names
 
     result = run(Scenario.default().evolve(n_businesses=50), 1, steps=4)
     assert tuple(result.summary) == outcome_names() == OUTCOMES

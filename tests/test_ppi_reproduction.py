@@ -1,6 +1,6 @@
 """The indicator engine reproduces Policy Priority Inference in distribution.
 
-``partnersim.indicators.run_ppi`` drives partnersim's PPI engine in PPI's reference case (all
+``partnersim.model.indicators.run_ppi`` drives partnersim's PPI engine in PPI's reference case (all
 indicators instrumental, one programme, PPI's own allocation rule); it must match
 ``policy_priority_inference.run_ppi`` (PyPI ``policy-priority-inference``, a test dependency)
 on the same inputs. The two use different random streams, so they are compared in
@@ -27,7 +27,7 @@ each test at 0.1 % / 390 ≈ 2.6e-6).
 Smaller differences than these would pass unnoticed; more runs shrink them as 1/√RUNS.
 
 Why the engine and not the whole model: ``PartnershipModel`` drives this same engine
-(``partnersim.indicators.PPIEngine``) and only changes its inputs — budgets per functionary,
+(``partnersim.model.indicators.PPIEngine``) and only changes its inputs — budgets per functionary,
 effectiveness weights, monitoring — through the partnership layer; with that layer neutral the
 inputs are PPI's and the engine is all that is left to compare. Comparing the engine on PPI's
 exact inputs removes everything that is not PPI (calendar, ministries, councils), which a
@@ -42,7 +42,7 @@ import pytest
 from scipy.stats import ks_2samp, levene, norm
 
 from partnersim import data
-from partnersim.indicators import run_ppi
+from partnersim.model.indicators import run_ppi
 
 RUNS = 400
 FAMILY_ALPHA = 1e-3

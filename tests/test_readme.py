@@ -62,7 +62,7 @@ def test_readme_quick_start_has_exactly_two_commands():
 
 
 def test_readme_lists_every_lever():
-    from partnersim.levers import LEVER_NAMES
+    from partnersim.schema.levers import LEVER_NAMES
 
     for lever in LEVER_NAMES:
         assert f"`{lever}`" in README

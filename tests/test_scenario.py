@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnersim import Scenario, ScenarioError
-from partnersim.levers import LEVER_NAMES, SECTIONS
+from partnersim.schema.levers import LEVER_NAMES, SECTIONS
 
 from .conftest import SCENARIOS
 

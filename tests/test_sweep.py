@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from partnersim import results
-from partnersim.sweep import SweepSpec, plan, run_sweep
+from partnersim.experiments.sweep import SweepSpec, plan, run_sweep
 
 from .conftest import ROOT
 
@@ -152,7 +152,7 @@ class dask_cluster:
 
 
 def test_a_failing_run_is_recorded_and_the_rest_complete(small_spec, tmp_path, monkeypatch):
-    import partnersim.runner as runner
+    import partnersim.runs.runner as runner
 
     real = runner.run
     bad_seed = plan(SweepSpec.from_toml(small_spec))["seed"].iloc[1]
@@ -255,7 +255,7 @@ def double(x: int) -> int:
 @pytest.mark.parametrize("backend", ["processes", "dask"])
 def test_backends_draw_tasks_lazily(backend):
     """A sweep of any size holds only a window of its tasks in memory."""
-    from partnersim.backends import IN_FLIGHT_PER_WORKER, make_backend
+    from partnersim.experiments.backends import IN_FLIGHT_PER_WORKER, make_backend
 
     drawn = []
 
@@ -293,7 +293,7 @@ class SplitAndRecord:
 
 @pytest.mark.parametrize("backend", ["processes", "dask"])
 def test_a_task_that_kills_its_worker_is_isolated_and_recorded(backend):
-    from partnersim.backends import make_backend
+    from partnersim.experiments.backends import make_backend
 
     chunks = [tuple(range(i, i + 4)) for i in range(0, 24, 4)]  # 13 is in the fourth
     b = make_backend(backend, workers=2)
@@ -311,7 +311,7 @@ def test_a_task_that_kills_its_worker_is_isolated_and_recorded(backend):
 
 
 def test_workers_that_always_die_stop_the_backend_cleanly():
-    from partnersim.backends import BackendError, ProcessPoolBackend
+    from partnersim.experiments.backends import BackendError, ProcessPoolBackend
 
     b = ProcessPoolBackend(workers=1)
     with pytest.raises(BackendError, match="died 5 times in a row"):
@@ -479,7 +479,7 @@ def tiny_sweep(tmp_path: Path, body: str, name: str, steps: int = 8) -> Path:
 
 def test_report_on_an_lhs_sweep_varying_start_step(tmp_path):
     """SALib reserves names ending in '_step'; partnersim's factor names must still work."""
-    from partnersim import analysis, report
+    from partnersim.experiments import analysis, report
 
     spec = tiny_sweep(
         tmp_path,
@@ -501,7 +501,7 @@ def test_report_on_an_lhs_sweep_varying_start_step(tmp_path):
 
 
 def test_report_says_why_a_small_grid_has_no_indices(tmp_path):
-    from partnersim import report
+    from partnersim.experiments import report
 
     spec = tiny_sweep(
         tmp_path,
@@ -518,8 +518,8 @@ def test_report_says_why_a_small_grid_has_no_indices(tmp_path):
 
 
 def test_sobol_and_morris_indices_need_every_design_point(tmp_path, monkeypatch):
-    import partnersim.runner as runner
-    from partnersim import analysis
+    import partnersim.runs.runner as runner
+    from partnersim.experiments import analysis
 
     for design in ("morris", "sobol"):
         spec = tiny_sweep(
@@ -549,7 +549,8 @@ def test_sobol_and_morris_indices_need_every_design_point(tmp_path, monkeypatch)
 
 
 def test_list_sweep_records_base_values_and_reports_by_value(tmp_path):
-    from partnersim import Scenario, report
+    from partnersim import Scenario
+    from partnersim.experiments import report
 
     spec = tiny_sweep(
         tmp_path,
@@ -577,8 +578,8 @@ def test_ema_workbench_runs_partnersim():
         warnings.simplefilter("ignore")
         from ema_workbench import SequentialEvaluator, perform_experiments
 
-    from partnersim.ema import ema_model
-    from partnersim.levers import LEVERS
+    from partnersim.experiments.ema import ema_model
+    from partnersim.schema.levers import LEVERS
 
     model = ema_model(replications=2, steps=4, scenario=None)
     assert {p.name for p in model.levers} == {p.name for p in LEVERS}

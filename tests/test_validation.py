@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from partnersim.summary import wilson_interval
-from partnersim.validation import (
+from partnersim.credibility.validation import (
     Check,
     calibration_markdown,
     crowding_verdict,
@@ -25,6 +24,7 @@ from partnersim.validation import (
     technology_verdict,
     to_markdown,
 )
+from partnersim.runs.summary import wilson_interval
 
 from .conftest import ROOT
 

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from partnersim.levers import LEVER_NAMES, LEVERS, PARAMETERS, Parameter
-from partnersim.scenario import Scenario, ScenarioError
+from partnersim.schema.levers import LEVER_NAMES, LEVERS, PARAMETERS, Parameter
+from partnersim.schema.scenario import Scenario, ScenarioError
 
 __version__ = "0.1.0"
 
@@ -69,34 +69,39 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from partnersim.agents import Business, Centre, LocalAuthority, Ministry, Union
-    from partnersim.analysis import DiscoveryBox, discover, sensitivity, success_by_region
     from partnersim.app.live import LiveModel
     from partnersim.data import missions
-    from partnersim.model import PartnershipModel
-    from partnersim.runner import RunResult, derive_seeds, run
-    from partnersim.summary import headline_outcomes, mission_outcomes
-    from partnersim.sweep import SweepSpec, run_sweep
+    from partnersim.experiments.analysis import (
+        DiscoveryBox,
+        discover,
+        sensitivity,
+        success_by_region,
+    )
+    from partnersim.experiments.sweep import SweepSpec, run_sweep
+    from partnersim.model.agents import Business, Centre, LocalAuthority, Ministry, Union
+    from partnersim.model.partnership import PartnershipModel
+    from partnersim.runs.runner import RunResult, derive_seeds, run
+    from partnersim.runs.summary import headline_outcomes, mission_outcomes
 
 _LAZY = {
-    "PartnershipModel": "partnersim.model",
-    "run": "partnersim.runner",
-    "RunResult": "partnersim.runner",
-    "derive_seeds": "partnersim.runner",
+    "PartnershipModel": "partnersim.model.partnership",
+    "run": "partnersim.runs.runner",
+    "RunResult": "partnersim.runs.runner",
+    "derive_seeds": "partnersim.runs.runner",
     "missions": "partnersim.data",
-    "Business": "partnersim.agents",
-    "Centre": "partnersim.agents",
-    "LocalAuthority": "partnersim.agents",
-    "Ministry": "partnersim.agents",
-    "Union": "partnersim.agents",
-    "mission_outcomes": "partnersim.summary",
-    "headline_outcomes": "partnersim.summary",
-    "SweepSpec": "partnersim.sweep",
-    "run_sweep": "partnersim.sweep",
-    "sensitivity": "partnersim.analysis",
-    "discover": "partnersim.analysis",
-    "success_by_region": "partnersim.analysis",
-    "DiscoveryBox": "partnersim.analysis",
+    "Business": "partnersim.model.agents",
+    "Centre": "partnersim.model.agents",
+    "LocalAuthority": "partnersim.model.agents",
+    "Ministry": "partnersim.model.agents",
+    "Union": "partnersim.model.agents",
+    "mission_outcomes": "partnersim.runs.summary",
+    "headline_outcomes": "partnersim.runs.summary",
+    "SweepSpec": "partnersim.experiments.sweep",
+    "run_sweep": "partnersim.experiments.sweep",
+    "sensitivity": "partnersim.experiments.analysis",
+    "discover": "partnersim.experiments.analysis",
+    "success_by_region": "partnersim.experiments.analysis",
+    "DiscoveryBox": "partnersim.experiments.analysis",
     "LiveModel": "partnersim.app.live",
 }
 """Public names whose modules import heavy dependencies: resolved on first use (PEP 562)."""

@@ -284,7 +284,7 @@ def runs_tables(results: Iterable) -> tuple[pd.DataFrame, pd.DataFrame]:
     Both carry ``scenario`` and ``seed`` columns; the summary also carries the scenario's
     lever values, one column per lever under the lever's own name.
     """
-    from partnersim.levers import LEVERS
+    from partnersim.schema.levers import LEVERS
 
     series, rows = [], []
     for r in results:

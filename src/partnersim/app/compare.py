@@ -11,7 +11,7 @@ from partnersim.app.settings import scenarios_dir
 
 
 def _p_met_table(summary) -> str:
-    from partnersim.summary import mission_outcomes
+    from partnersim.runs.summary import mission_outcomes
 
     outcomes = mission_outcomes(summary)
     names = list(dict.fromkeys(outcomes["scenario"]))
@@ -57,7 +57,7 @@ def ComparePage(folder: Path | None = None):
     def run_all() -> None:
         from partnersim import results as res
         from partnersim.cli import DEFAULT_ROOT_SEED
-        from partnersim.runner import derive_seeds, run
+        from partnersim.runs.runner import derive_seeds, run
 
         loaded, problems = [], []
         for name in chosen:

@@ -14,8 +14,8 @@ from typing import Any
 
 import solara
 
-from partnersim.levers import LEVERS, UNCERTAINTIES, Parameter
-from partnersim.scenario import Scenario, ScenarioError
+from partnersim.schema.levers import LEVERS, UNCERTAINTIES, Parameter
+from partnersim.schema.scenario import Scenario, ScenarioError
 
 
 def _step(p: Parameter) -> float:

@@ -1,10 +1,10 @@
 """Human labels with units for the columns of a sweep's results (factors and outcomes).
 
 Nothing is redeclared: parameters are labelled from their declarations
-(:mod:`partnersim.levers`), mission outcomes from the mission table (:mod:`partnersim.data`),
-the headline outcomes from :data:`partnersim.summary.HEADLINES` and the rest from the metric
-registry (:mod:`partnersim.metrics`), following the column names of
-:func:`partnersim.runner.summarise`.
+(:mod:`partnersim.schema.levers`), mission outcomes from the mission table (:mod:`partnersim.data`),
+the headline outcomes from :data:`partnersim.runs.summary.HEADLINES` and the rest from the metric
+registry (:mod:`partnersim.model.metrics`), following the column names of
+:func:`partnersim.runs.runner.summarise`.
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ import textwrap
 from functools import cache
 
 from partnersim import data
-from partnersim.levers import PARAMETERS
+from partnersim.schema.levers import PARAMETERS
 
 YES_NO = "1 = yes, 0 = no"
 
 
 @cache
 def _table() -> dict[str, tuple[str, str]]:
-    from partnersim.metrics import METRICS
-    from partnersim.runner import milestone_column
-    from partnersim.summary import HEADLINES
+    from partnersim.model.metrics import METRICS
+    from partnersim.runs.runner import milestone_column
+    from partnersim.runs.summary import HEADLINES
 
     out: dict[str, tuple[str, str]] = {}
     for m in METRICS:

@@ -21,9 +21,9 @@ from partnersim.app.charts import missions_chart, partnership_chart
 from partnersim.app.controls import ScenarioControls, load_scenario, scenario_files, value_text
 from partnersim.app.session import MIN_DELAY, LiveRun, View
 from partnersim.app.settings import scenarios_dir
-from partnersim.levers import PARAMETERS
-from partnersim.netview import draw_network
-from partnersim.scenario import Scenario, ScenarioError
+from partnersim.plots.network import draw_network
+from partnersim.schema.levers import PARAMETERS
+from partnersim.schema.scenario import Scenario, ScenarioError
 
 
 def restart_notice(reason: str, previous: View | None) -> str:
@@ -139,7 +139,7 @@ def LiveModel(scenario: Scenario | None = None, folder: Path | None = None):
             spec = loaded.evolve(**overrides) if overrides else loaded
         except ScenarioError as exc:
             return None, str(exc)
-        from partnersim.model import PartnershipModel
+        from partnersim.model.partnership import PartnershipModel
 
         return LiveRun(PartnershipModel(spec, rng=seed), aggregate=aggregate, delay=delay), None
 

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from partnersim.data import quarter_of_step
-from partnersim.netview import Layout, build_layout, network_frames
+from partnersim.plots.network import Layout, build_layout, network_frames
 
 logger = logging.getLogger(__name__)
 
@@ -92,12 +92,12 @@ KPIS = (
     ("la_gini", ".3f"),
 )
 """The headline numbers shown (recorded columns) and how each is formatted; their labels and
-units are the metric declarations' (:data:`partnersim.metrics.METRICS`)."""
+units are the metric declarations' (:data:`partnersim.model.metrics.METRICS`)."""
 
 
 def kpis(frame: pd.DataFrame) -> tuple[tuple[str, str], ...]:
     """The headline numbers of the last recorded row, as (label, text) pairs."""
-    from partnersim.metrics import METRICS
+    from partnersim.model.metrics import METRICS
 
     declared = {m.name: m for m in METRICS}
     row = frame.iloc[-1]

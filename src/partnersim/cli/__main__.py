@@ -1,0 +1,5 @@
+"""``python -m partnersim.cli``: the command line."""
+
+from partnersim.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Credibility layer: calibration, pattern-oriented validation, and the documents reporting both."""

@@ -1,0 +1,136 @@
+"""Tables for docs/ODD.md generated from the declarations and data files (never hand-copied).
+
+``python -m partnersim.credibility.docs docs/ODD.md`` rewrites the regions between
+``<!-- BEGIN GENERATED: name -->`` and ``<!-- END GENERATED: name -->``; a test checks that
+the committed document matches.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from pathlib import Path
+
+from partnersim import data
+from partnersim.schema.levers import SECTIONS
+
+
+def _escape(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def parameters_table() -> str:
+    """Every scenario parameter: section, range, default, unit, mechanism, source."""
+    lines = [
+        "| parameter | table | allowed | default | unit | mechanism | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for section, params in SECTIONS.items():
+        for p in params:
+            lines.append(
+                f"| `{p.name}` | `[{section.value}]` | {_escape(p.allowed())} | {p.default!r} | "
+                f"{_escape(p.unit)} | {_escape(p.doc)} | {_escape(p.source)} |"
+            )
+    return "\n".join(lines)
+
+
+def assumptions_table() -> str:
+    """Every constant of data/assumptions.toml, by group."""
+    out = []
+    for group, entries in data.read("assumptions").items():
+        out += [
+            f"**[{group}]**",
+            "",
+            "| name | value | unit | role and reasoning |",
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| `{k}` | {v['value']} | {_escape(v['unit'])} | {_escape(v['doc'])} |"
+            for k, v in entries.items()
+        ]
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def missions_table() -> str:
+    """The five missions: indicator, baseline, target, deadline, sources."""
+    lines = [
+        "| mission | indicator (unit) | baseline | target | deadline (step) | sources |",
+        "|---|---|---|---|---|---|",
+    ]
+    for m in data.missions():
+        sign = "≥" if m.higher_is_better else "≤"
+        lines.append(
+            f"| {m.label} | {_escape(m.indicator)} ({_escape(m.unit)}) | {m.baseline:,g} | "
+            f"{sign} {m.target:,g} | {m.target_deadline} ({m.deadline_step}) | "
+            f"{_escape(m.baseline_source)}; {_escape(m.target_source)} |"
+        )
+    return "\n".join(lines)
+
+
+def _gof_pair(row: dict, key: str) -> str:
+    """Goodness of fit ``key`` on the fit seeds / the holdout seeds ("–" where undefined)."""
+    fit, holdout = (row.get(k, float("nan")) for k in (f"gof_{key}", f"holdout_gof_{key}"))
+    if math.isnan(fit) and math.isnan(holdout):
+        return "–"
+    return f"{fit:.2f} / {holdout:.2f}"
+
+
+def structural_table() -> str:
+    """The calibrated PPI structural parameters and their goodness of fit (fit and holdout)."""
+    raw = data.read("structural")
+    lines = [
+        f"Method: {_escape(raw['method'])}.",
+        "",
+        f"Goodness of fit (GoF) on the {raw['fit_runs']} fit seeds / the {raw['holdout_runs']} "
+        "holdout seeds. *Level (PPI)* is PPI's own level measure (error divided by "
+        "|target − initial| alone), undefined (–) where the trend is flat.",
+        "",
+        "| mission | α | α′ | β | GoF level, fit seeds / holdout | GoF level (PPI), fit seeds / "
+        "holdout | GoF success rate, fit seeds / holdout | GoF annual change, fit seeds / "
+        "holdout |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in raw["mission"]:
+        gof = " | ".join(_gof_pair(r, k) for k in ("level", "level_ppi", "success", "change"))
+        lines.append(
+            f"| {r['mission']} | {r['alpha']:.4g} | {r['alpha_prime']:.4g} | {r['beta']:.4g} | "
+            f"{gof} |"
+        )
+    return "\n".join(lines)
+
+
+GENERATORS = {
+    "parameters": parameters_table,
+    "assumptions": assumptions_table,
+    "missions": missions_table,
+    "structural": structural_table,
+}
+
+
+def splice(text: str, marker: str, body: str, *, append: bool = False) -> str:
+    """Put ``body`` between the lines ``<!-- BEGIN {marker} -->`` and ``<!-- END {marker} -->``.
+
+    Every such region of ``text`` is replaced. If there is none, ``text`` is returned
+    unchanged, or with the marked region appended when ``append`` is true.
+    """
+    start, stop = f"<!-- BEGIN {marker} -->\n", f"<!-- END {marker} -->"
+    section = start + body + "\n" + stop
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(stop), re.DOTALL)
+    if pattern.search(text):
+        return pattern.sub(lambda _: section, text)
+    return text + "\n" + section + "\n" if append else text
+
+
+def render(text: str) -> str:
+    """Replace every generated region of ``text`` with fresh content."""
+    for name, fn in GENERATORS.items():
+        text = splice(text, f"GENERATED: {name}", fn())
+    return text
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:]:
+        path = Path(arg)
+        path.write_text(render(path.read_text(encoding="utf-8")), encoding="utf-8")

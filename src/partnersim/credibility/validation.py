@@ -1,0 +1,799 @@
+"""Pattern-oriented validation: do the literature's stylised facts emerge, and where do they fail?
+
+Each check runs scenarios over the same seeds (common random numbers, so differences between
+scenarios are paired by seed) and reports what the model shows next to what the literature
+reports; nothing here is tuned to pass. Every verdict is decided from 95 % intervals: a
+difference whose interval includes zero is reported as *not resolved* (verdict
+"inconclusive"), never as a finding. The checks (DESIGN §7, issue "Credibility"):
+
+1. **Crowding in.** Mission-oriented scenarios raise private mission investment; partnersim's
+   deal leverage and its crowd-in ratio (extra private £ per extra public £ of project finance,
+   against the status quo) are set beside the UK's £1.4–1.6 per £ of public R&D (UKRI, IPPR)
+   and the National Wealth Fund's £3 target.
+2. **Patience.** The mission advantage (mean share of gap closed by 2030, mission-driven minus
+   status quo) across start delays, averaged over public risk shares.
+3. **Risk tolerance.** The same advantage across public risk shares, reported separately from
+   delay; a threshold is named only if the advantage is resolved above zero at some risk
+   shares and not at lower ones.
+4. **Technology missions move more easily.** Clean power against safer streets and
+   opportunity on like-for-like measures: share of each gap closed by a common date (end of
+   2030) and by each mission's own deadline (the level as assessed there, which also decides
+   P(met)), and P(target met by its deadline).
+5. **Status quo misses the NHS 2029 target**, as trend projections do (Health Foundation).
+
+The pure functions ``*_verdict`` decide each verdict from numbers and are tested on synthetic
+inputs; :func:`to_markdown` writes every sentence that states a result from those numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from partnersim import data
+from partnersim.runs.runner import assessed_level, derive_seeds, run
+from partnersim.runs.summary import wilson_interval
+from partnersim.schema.scenario import Scenario
+
+SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
+"""The repository's scenario files (validation runs from a checkout)."""
+COMMON_QUARTER = "2030Q4"
+"""The common date of the like-for-like comparison (end of 2030)."""
+STEPS_2030 = data.step_of_quarter(COMMON_QUARTER)
+"""Step at whose end :data:`COMMON_QUARTER` closes."""
+DELAYS = (0, 4, 8, 12, 16)
+RISK_SHARES = (0.0, 0.2, 0.4, 0.6, 0.8)
+VERDICT = {True: "shown", False: "**not shown**", None: "inconclusive"}
+
+
+@dataclass
+class Check:
+    """One stylised fact: what the literature says, what the model shows, and the verdict."""
+
+    name: str
+    literature: str
+    finding: str
+    holds: bool | None
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+# -- statistics and verdicts (pure; tested on synthetic inputs) -----------------------------------
+
+
+def mean_ci(x: np.ndarray | pd.Series) -> tuple[float, float, float]:
+    """Mean and its 95 % Student-t interval (t with n − 1 degrees of freedom at every n).
+
+    NaN bounds for fewer than two values.
+    """
+    from scipy.stats import t as student
+
+    x = np.asarray(x, dtype=float)
+    m = float(x.mean())
+    if len(x) < 2:
+        return m, float("nan"), float("nan")
+    half = float(student.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
+    return m, m - half, m + half
+
+
+def sign_resolved(x: np.ndarray | pd.Series) -> int:
+    """+1 if the 95 % interval of the mean of ``x`` is above zero, −1 if below, 0 if neither."""
+    _, lo, hi = mean_ci(x)
+    if lo > 0:
+        return 1
+    if hi < 0:
+        return -1
+    return 0
+
+
+def crowding_verdict(d_private: np.ndarray) -> bool | None:
+    """Crowding in shown if extra private investment (per seed) is resolved above zero."""
+    return {1: True, -1: False, 0: None}[sign_resolved(d_private)]
+
+
+def patience_verdict(advantage: dict[int, np.ndarray]) -> tuple[bool | None, int | None]:
+    """Does the advantage shrink with delay, and from which delay is it no longer above zero?
+
+    ``advantage`` maps a start delay (quarters) to per-seed advantages. Shown if the
+    advantage at the shortest delay minus that at the longest is resolved above zero; not
+    shown if resolved below zero; otherwise inconclusive. The threshold is the shortest delay
+    whose advantage is not resolved above zero, or None if there is none.
+    """
+    delays = sorted(advantage)
+    shrink = np.asarray(advantage[delays[0]]) - np.asarray(advantage[delays[-1]])
+    holds = {1: True, -1: False, 0: None}[sign_resolved(shrink)]
+    threshold = next((d for d in delays if sign_resolved(advantage[d]) != 1), None)
+    return holds, threshold
+
+
+def risk_verdict(advantage: dict[float, np.ndarray]) -> tuple[bool | None, float | None]:
+    """Does the advantage grow with the public risk share, and is there a threshold?
+
+    Shown if the advantage at the highest risk share minus that at the lowest is resolved above
+    zero; not shown if resolved below zero; otherwise inconclusive. The threshold is the
+    lowest risk share from which the advantage is resolved above zero, reported only if it is
+    not resolved above zero at some lower share (so the advantage "vanishes below" it).
+    """
+    shares = sorted(advantage)
+    gain = np.asarray(advantage[shares[-1]]) - np.asarray(advantage[shares[0]])
+    holds = {1: True, -1: False, 0: None}[sign_resolved(gain)]
+    above = [sign_resolved(advantage[s]) == 1 for s in shares]
+    threshold = None
+    if not above[0] and any(above):
+        first = above.index(True)
+        if all(above[first:]):
+            threshold = shares[first]
+    return holds, threshold
+
+
+def technology_verdict(differences: dict[str, np.ndarray]) -> bool | None:
+    """Is clean power ahead of every broad social mission on every like-for-like measure?
+
+    ``differences`` maps "measure / mission" to per-seed differences (clean power minus the
+    other). Shown if every difference is resolved above zero; not shown if some difference is
+    resolved below zero and none above; inconclusive when differences are not resolved (or
+    disagree in sign).
+    """
+    signs = [sign_resolved(d) for d in differences.values()]
+    if all(s == 1 for s in signs):
+        return True
+    if any(s == -1 for s in signs) and not any(s == 1 for s in signs):
+        return False
+    return None
+
+
+def nhs_verdict(met: int, n: int) -> bool | None:
+    """The status quo misses if the 95 % upper bound of P(met) is below one half."""
+    lo, hi = wilson_interval(met, n)
+    if hi < 0.5:
+        return True
+    if lo > 0.5:
+        return False
+    return None
+
+
+def _fmt_ci(m: float, lo: float, hi: float, digits: int = 2) -> str:
+    return f"{m:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+
+
+# -- simulation ---------------------------------------------------------------------------------
+
+
+def _scenario(name: str, **changes) -> Scenario:
+    return Scenario.from_toml(SCENARIOS / f"{name}.toml").evolve(**changes)
+
+
+def _runs(scenario: Scenario, seeds: list[int]) -> pd.DataFrame:
+    """Summary per seed plus each mission's share of gap closed by 2030Q4 and by its deadline.
+
+    By 2030Q4: the model's ``{m}_gap_closed`` column at that quarter (the quarterly level, the
+    same date for every mission). By the deadline: the level as assessed there
+    (:func:`partnersim.runs.runner.assessed_level`, a four-quarter mean for annual statistics), the
+    level that decides ``{m}_met``, as a share of the gap in the same way as ``_gap_closed``.
+    """
+    rows = []
+    for s in seeds:
+        r = run(scenario, s)
+        ts = r.timeseries
+        row = {"seed": s, **r.summary}
+        for mission in data.missions():
+            m = mission.name
+            row[f"{m}_gap_2030"] = _gap_closed_at(ts, m, STEPS_2030)
+            row[f"{m}_gap_deadline"] = assessed_gap_closed(ts, mission, mission.deadline_step)
+        row["gap_2030"] = float(np.mean([row[f"{m}_gap_2030"] for m in data.MISSIONS]))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _gap_closed_at(ts: pd.DataFrame, mission: str, step: int) -> float:
+    return float(ts.iloc[min(step, len(ts) - 1)][f"{mission}_gap_closed"])
+
+
+def assessed_gap_closed(ts: pd.DataFrame, mission: data.Mission, step: int) -> float:
+    """Share of the gap closed by the level assessed at ``step`` (as ``{m}_met`` is decided).
+
+    The assessed level (:func:`partnersim.runs.runner.assessed_level`, real units) is mapped to the
+    normalised scale and divided as the model's ``{m}_gap_closed`` metric is:
+    (level − level₀) / max(target level − level₀, 10⁻⁹). NaN if the run ended before ``step``.
+    """
+    level = mission.to_level(assessed_level(ts, mission, step))
+    level0 = mission.to_level(mission.baseline)
+    gap0 = max(float(mission.to_level(mission.target)) - float(level0), 1e-9)
+    return float((level - level0) / gap0)
+
+
+# -- the checks ---------------------------------------------------------------------------------
+
+
+def crowding_in(seeds: list[int], scale: dict) -> Check:
+    """Check 1: private investment, deal leverage and crowd-in against the status quo."""
+    names = ["westminster_default", "mission_driven", "derisking_only", "symbiotic_partnership"]
+    frames = {n: _runs(_scenario(n, **scale), seeds) for n in names}
+    base = frames["westminster_default"]
+    base_public = base["private_investment_total"] / base["leverage"]
+    rows = []
+    for n, f in frames.items():
+        public = f["private_investment_total"] / f["leverage"]
+        d_private = (f["private_investment_total"] - base["private_investment_total"]).to_numpy()
+        d_public = (public - base_public).median()
+        m, lo, hi = mean_ci(d_private)
+        rows.append(
+            {
+                "scenario": n,
+                "private investment (£bn, median)": f["private_investment_total"].median(),
+                "Δ private vs status quo (£bn, mean)": m,
+                "95 % interval": "–" if n == names[0] else f"{lo:.0f} to {hi:.0f}",
+                "public project finance (£bn)": public.median(),
+                "deal leverage (private per public £)": f["leverage"].median(),
+                "crowd-in vs status quo (Δprivate / Δpublic)": (
+                    np.median(d_private) / d_public if abs(d_public) > 1e-9 else np.nan
+                ),
+            }
+        )
+    table = pd.DataFrame(rows)
+    md = table.set_index("scenario").loc["mission_driven"]
+    sq = table.iloc[0]
+    d = frames["mission_driven"]["private_investment_total"] - base["private_investment_total"]
+    holds = crowding_verdict(d.to_numpy())
+    m, lo, hi = mean_ci(d)
+    crowd = float(md["crowd-in vs status quo (Δprivate / Δpublic)"])
+    where = (
+        "below the UK's £1.4–1.6 per £ of public R&D"
+        if crowd < 1.4
+        else "within the UK's £1.4–1.6 per £ of public R&D"
+        if crowd <= 1.6
+        else "above the UK's £1.4–1.6 per £ of public R&D"
+    )
+    dr = table.set_index("scenario").loc["derisking_only"]
+    finding = (
+        f"mission_driven commits £{md['private investment (£bn, median)']:.0f}bn of private "
+        f"mission investment (median) against £{sq['private investment (£bn, median)']:.0f}bn in "
+        f"the status quo: {m:+.0f}bn per seed, 95 % interval {lo:+.0f} to {hi:+.0f} "
+        f"({'resolved' if holds is not None else 'not resolved'}). Deal leverage "
+        f"{md['deal leverage (private per public £)']:.1f} (status quo "
+        f"{sq['deal leverage (private per public £)']:.1f}); crowd-in {crowd:.2f} extra private £ "
+        f"per extra public £ of project finance, {where} and the National Wealth Fund's £3 "
+        f"target; de-risking alone {dr['crowd-in vs status quo (Δprivate / Δpublic)']:.2f}. "
+        + (
+            "Crowd-in below 1 means the package's co-investment and guarantees also go to "
+            "projects firms would have started anyway. "
+            if crowd < 1
+            else ""
+        )
+        + "Deal leverage is not the econometric crowd-in of "
+        "the R&D literature; compare changes between scenarios, not levels."
+    )
+    return Check(
+        "Mission policies crowd in private investment",
+        "Deleidi & Mazzucato (2021); Dosi et al. (2023): crowding in; UK £1.4–1.6 per £ of "
+        "public R&D (UKRI, IPPR); National Wealth Fund target £3 per £1.",
+        finding,
+        holds,
+        table,
+    )
+
+
+def advantage_grid(seeds: list[int], scale: dict) -> pd.DataFrame:
+    """Per-seed mission advantage by 2030 over start delays × public risk shares."""
+    base = _runs(_scenario("westminster_default", **scale), seeds)["gap_2030"].to_numpy()
+    rows = []
+    for start in DELAYS:
+        for risk in RISK_SHARES:
+            f = _runs(
+                _scenario("mission_driven", start_step=start, risk_share=risk, **scale), seeds
+            )
+            for seed, adv in zip(seeds, f["gap_2030"].to_numpy() - base, strict=True):
+                rows.append({"start_step": start, "risk_share": risk, "seed": seed, "adv": adv})
+    return pd.DataFrame(rows)
+
+
+def _by(grid: pd.DataFrame, key: str) -> dict:
+    """Per-seed advantage averaged over the other lever, by ``key``."""
+    mean = grid.groupby([key, "seed"])["adv"].mean().reset_index()
+    return {k: g.sort_values("seed")["adv"].to_numpy() for k, g in mean.groupby(key)}
+
+
+def patience(grid: pd.DataFrame) -> Check:
+    """Check 2: the mission advantage by 2030 across start delays (pooled over risk shares)."""
+    by_delay = _by(grid, "start_step")
+    holds, threshold = patience_verdict(by_delay)
+    rows = []
+    for d, x in by_delay.items():
+        m, lo, hi = mean_ci(x)
+        rows.append({"start delay (quarters)": d, "advantage": m, "95 % low": lo, "95 % high": hi})
+    table = pd.DataFrame(rows)
+    first, last = rows[0], rows[-1]
+    finding = (
+        "Mission advantage by 2030 (mean share of the five gaps closed, mission-driven minus "
+        "status quo, averaged over public risk shares "
+        f"{', '.join(f'{r:g}' for r in RISK_SHARES)}): "
+        f"{_fmt_ci(first['advantage'], first['95 % low'], first['95 % high'])} when the package "
+        f"starts at once, {_fmt_ci(last['advantage'], last['95 % low'], last['95 % high'])} when "
+        f"it starts after {last['start delay (quarters)']} quarters (95 % intervals). "
+        + (
+            "The advantage shrinks with delay (resolved). "
+            if holds
+            else "The shrinkage with delay is not resolved. "
+            if holds is None
+            else "The advantage grows with delay (resolved). "
+        )
+        + (
+            f"From a delay of {threshold} quarters it is no longer resolved above zero."
+            if threshold is not None
+            else "It stays resolved above zero at every delay on the grid."
+        )
+        + " Part of the shrinkage is mechanical: a later start leaves less time before 2030."
+    )
+    return Check(
+        "The mission advantage needs patience",
+        "Dosi, Lamperti, Mazzucato, Napoletano & Roventini (JEDC 2023): mission policies "
+        "outperform only if government is patient (does not cut them short).",
+        finding,
+        holds,
+        table,
+    )
+
+
+def risk_tolerance(grid: pd.DataFrame) -> Check:
+    """Check 3: the mission advantage by 2030 across public risk shares, reported separately."""
+    pooled = _by(grid, "risk_share")
+    day_one = {
+        r: g.sort_values("seed")["adv"].to_numpy()
+        for r, g in grid[grid.start_step == DELAYS[0]].groupby("risk_share")
+    }
+    holds, threshold = risk_verdict(pooled)
+    holds_0, threshold_0 = risk_verdict(day_one)
+    rows = []
+    for r in sorted(pooled):
+        m, lo, hi = mean_ci(pooled[r])
+        m0, lo0, hi0 = mean_ci(day_one[r])
+        rows.append(
+            {
+                "public risk share": r,
+                "advantage (all delays)": m,
+                "95 % interval (all delays)": f"{lo:.3f} to {hi:.3f}",
+                "advantage (start at once)": m0,
+                "95 % interval (start at once)": f"{lo0:.3f} to {hi0:.3f}",
+            }
+        )
+    table = pd.DataFrame(rows)
+    shares = sorted(pooled)
+    gain = mean_ci(pooled[shares[-1]] - pooled[shares[0]])
+    gain0 = mean_ci(day_one[shares[-1]] - day_one[shares[0]])
+    low = mean_ci(pooled[shares[0]])
+    finding = (
+        f"Raising the public risk share from {shares[0]:g} to {shares[-1]:g} changes the "
+        f"advantage by 2030 by {_fmt_ci(*gain, digits=3)} averaged over delays and by "
+        f"{_fmt_ci(*gain0, digits=3)} when the package starts at once (95 % intervals; "
+        f"{'resolved' if holds is not None else 'not resolved'} and "
+        f"{'resolved' if holds_0 is not None else 'not resolved'} respectively). At a risk "
+        f"share of {shares[0]:g} the advantage is still {_fmt_ci(*low)}, "
+        + (
+            f"so it vanishes below a risk share of {threshold:g}."
+            if threshold is not None
+            else "so on this grid it does not vanish at low risk shares: the model shows no "
+            "risk-share threshold"
+            + (f" (at once: below {threshold_0:g})." if threshold_0 is not None else ".")
+        )
+        + " Delay is reported in the check above; the two are not combined into one verdict."
+    )
+    return Check(
+        "The mission advantage needs tolerance of risk",
+        "Dosi, Lamperti, Mazzucato, Napoletano & Roventini (JEDC 2023): mission policies "
+        "outperform only if government is willing to bear risk.",
+        finding,
+        holds,
+        table,
+    )
+
+
+SOCIAL = ("safe_streets", "opportunity")
+
+
+def technology_first(seeds: list[int], scale: dict) -> Check:
+    """Check 4: clean power against safer streets and opportunity, like for like."""
+    by_name = {m.name: m for m in data.missions()}
+    deadline = {m: mission.target_deadline for m, mission in by_name.items()}
+    label = {m: mission.label.lower() for m, mission in by_name.items()}
+    common = f"gap closed by {COMMON_QUARTER}"
+    rows, verdicts, texts = [], {}, {}
+    for name in ("westminster_default", "mission_driven"):
+        f = _runs(_scenario(name, **scale), seeds)
+        for m in ("clean_power", *SOCIAL, "nhs", "growth"):
+            g30, g30lo, g30hi = mean_ci(f[f"{m}_gap_2030"])
+            gd, gdlo, gdhi = mean_ci(f[f"{m}_gap_deadline"])
+            k = int(f[f"{m}_met"].sum())
+            plo, phi = wilson_interval(k, len(f))
+            rows.append(
+                {
+                    "scenario": name,
+                    "mission": m,
+                    "deadline": deadline[m],
+                    common: g30,
+                    f"95 % low ({COMMON_QUARTER})": g30lo,
+                    f"95 % high ({COMMON_QUARTER})": g30hi,
+                    "gap closed by deadline (assessed)": gd,
+                    "95 % low (deadline)": gdlo,
+                    "95 % high (deadline)": gdhi,
+                    "P(met by deadline)": k / len(f),
+                    "95 % low (P)": plo,
+                    "95 % high (P)": phi,
+                }
+            )
+        diffs = {}
+        for other in SOCIAL:
+            diffs[f"{COMMON_QUARTER} / {other}"] = (
+                f["clean_power_gap_2030"] - f[f"{other}_gap_2030"]
+            ).to_numpy()
+            diffs[f"deadline / {other}"] = (
+                f["clean_power_gap_deadline"] - f[f"{other}_gap_deadline"]
+            ).to_numpy()
+        verdicts[name] = technology_verdict(diffs)
+        parts = []
+        for key, d in diffs.items():
+            measure, other = key.split(" / ")
+            m_, lo, hi = mean_ci(d)
+            state = {1: "ahead", -1: "behind", 0: "not resolved"}[sign_resolved(d)]
+            parts.append(f"{other} by {measure}: {_fmt_ci(m_, lo, hi)} ({state})")
+        texts[name] = "; ".join(parts)
+    table = pd.DataFrame(rows)
+    holds = verdicts["mission_driven"]
+    p = table.set_index(["scenario", "mission"])["P(met by deadline)"]
+    compared = ("clean_power", *SOCIAL)
+    finding = (
+        "Like-for-like measures (targets have different deadlines: "
+        + ", ".join(f"{label[m]} {deadline[m]}" for m in compared)
+        + f"): the share of each gap closed by a common date ({COMMON_QUARTER}, the quarterly "
+        "level) and by each mission's own deadline (the level as assessed there, a four-quarter "
+        "mean for annual statistics, as for P(met)). Clean power minus the other mission, "
+        f"per seed, mean [95 % interval]: mission_driven — {texts['mission_driven']}. "
+        f"Status quo — {texts['westminster_default']}. "
+        "P(target met by its deadline) in mission_driven: "
+        + ", ".join(f"{label[m]} {p['mission_driven', m]:.2f}" for m in compared)
+        + f" ({len(seeds)} seeds; Wilson intervals in the table). "
+        + {
+            True: "Clean power is ahead on every measure (resolved).",
+            False: "Clean power is not ahead: where resolved, it is behind.",
+            None: "The measures are not resolved or disagree, so no verdict.",
+        }[holds]
+        + " How far each indicator moves is set by its calibrated step sizes relative to its "
+        "gap, so 'easier' here means a smaller gap in units of observed annual change."
+    )
+    return Check(
+        "Technology missions move more easily than broad social ones",
+        "Batbaatar, Larsson, Sandström & Wennberg (2024): technological missions succeed "
+        "more often than broad social ones.",
+        finding,
+        holds,
+        table,
+    )
+
+
+def _month_year(quarter: str) -> str:
+    """The month a quarter label ends in, e.g. ``"2029Q1"`` -> ``"March 2029"``."""
+    year, q = quarter.upper().split("Q")
+    return f"{('March', 'June', 'September', 'December')[int(q) - 1]} {year}"
+
+
+def status_quo_nhs(seeds: list[int], scale: dict) -> Check:
+    """Check 5: the status quo and the NHS target at its deadline (missions.toml)."""
+    nhs = next(m for m in data.missions() if m.name == "nhs")
+    unit = nhs.unit.split()[0]  # "%" of "% of waiting list"
+    target, when = f"{nhs.target:g} {unit}", _month_year(nhs.target_deadline)
+    f = _runs(_scenario("westminster_default", **scale), seeds)
+    k, n = int(f["nhs_met"].sum()), len(f)
+    lo, hi = wilson_interval(k, n)
+    level = f["nhs_level_at_deadline"]
+    table = pd.DataFrame(
+        [
+            {
+                f"P({target} by {when})": k / n,
+                "95 % interval": f"{lo:.2f} to {hi:.2f}",
+                f"median RTT within 18 weeks, {when} ({unit})": level.median(),
+                "10th–90th percentile": f"{level.quantile(0.1):.1f}–{level.quantile(0.9):.1f}",
+            }
+        ]
+    )
+    holds = nhs_verdict(k, n)
+    finding = (
+        f"The status quo meets {target} by {when} in {k} of {n} runs (95 % interval "
+        f"{lo:.2f}–{hi:.2f}); median {level.median():.1f} {unit} "
+        f"(10th–90th percentile {level.quantile(0.1):.1f}–{level.quantile(0.9):.1f} {unit})."
+    )
+    return Check(
+        f"The status quo misses the NHS {nhs.target_deadline[:4]} target",
+        "Health Foundation trend projection: by July 2029 92 % of patients seen within "
+        "~20.3 weeks, i.e. the 18-week standard missed.",
+        finding,
+        holds,
+        table,
+    )
+
+
+@dataclass
+class Validation:
+    """All checks plus the raw runs the figures need."""
+
+    checks: list[Check]
+    grid: pd.DataFrame
+    seeds: list[int]
+    scale: dict
+
+
+def run_validation(n_seeds: int = 20, root: int = 20240530, n_businesses: int = 1000) -> Validation:
+    """Run every check on ``n_seeds`` common seeds."""
+    seeds = derive_seeds(root, n_seeds)
+    scale = {"n_businesses": n_businesses}
+    grid = advantage_grid(seeds, scale)
+    checks = [
+        crowding_in(seeds, scale),
+        patience(grid),
+        risk_tolerance(grid),
+        technology_first(seeds, scale),
+        status_quo_nhs(seeds, scale),
+    ]
+    return Validation(checks, grid, seeds, scale)
+
+
+def to_markdown(checks: list[Check], command: str) -> str:
+    """The checks as a Markdown section (every result sentence comes from the numbers)."""
+    lines = [f"Generated by `{command}`.", ""]
+    for c in checks:
+        lines += [
+            f"### {c.name} — {VERDICT[c.holds]}",
+            "",
+            f"*Literature:* {c.literature}",
+            "",
+            f"*Model:* {c.finding}",
+            "",
+        ]
+        if len(c.table):
+            lines += [markdown_table(c.table), ""]
+    return "\n".join(lines)
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown table (numbers to three significant digits)."""
+
+    def cell(v) -> str:
+        if isinstance(v, float | np.floating):
+            return "–" if np.isnan(v) else f"{v:.3g}"
+        return str(v)
+
+    head = "| " + " | ".join(map(str, frame.columns)) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
+# -- calibration section and figures -------------------------------------------------------------
+
+
+def calibration_markdown() -> str:
+    """The calibration targets, data windows and goodness of fit, from the shipped files."""
+    from partnersim.credibility.calibration import level_scale, status_quo_trends
+
+    raw = data.read("structural")
+    rows = {r["mission"]: r for r in raw["mission"]}
+    lines = [
+        f"Generated from `src/partnersim/data/structural.toml`, written by `{raw['command']}` "
+        f"({raw['fit_runs']} fit seeds, {raw['holdout_runs']} holdout seeds, "
+        f"{raw['iterations']} iterations, "
+        f"{'converged' if raw['converged'] else 'NOT converged'}).",
+        "",
+        "| mission | series (history.toml) | data window | changes | scale | baseline | "
+        "target 2034Q2 | success rate | mean abs. annual change |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in data.missions():
+        r = rows[m.name]
+        lines.append(
+            f"| {m.label} | `{r['data_series']}` | {r['data_window']} | {r['n_changes']} | "
+            f"{r['trend_scale']} | {m.baseline:,.5g} | {r['target_final']:,.5g} | "
+            f"{r['target_success_rate']:.2f} | {r['target_annual_change']:,.4g} |"
+        )
+    lines += [
+        "",
+        "Goodness of fit, fit seeds / holdout seeds (1 − normalised error; ≥ 0.8 is PPI's "
+        "criterion). *Level* divides the error by max(|target − initial|, annual change × "
+        "√years); *level (PPI)* divides by |target − initial| alone, as PPI does, and is "
+        "blank where the trend is flat (undefined).",
+        "",
+        "| mission | level | level (PPI) | success rate | annual change | normalised by |",
+        "|---|---|---|---|---|---|",
+    ]
+    # The normaliser the goodness of fit used (calibration.level_scale): PPI's trend gap
+    # |target − initial| unless the walk spread (annual change × √years) is larger.
+    trends = status_quo_trends()
+    level0 = np.array([m.to_level(m.baseline) for m in data.missions()])
+    trend_gap = np.abs(trends.final_level - level0)
+    ppi_basis = level_scale(trends, level0) == trend_gap
+    for i, m in enumerate(data.missions()):
+        r = rows[m.name]
+        basis = "trend gap (PPI)" if ppi_basis[i] else "walk spread (not PPI)"
+
+        def pair(key: str, r=r) -> str:
+            a, b = r[f"gof_{key}"], r[f"holdout_gof_{key}"]
+            if np.isnan(a):
+                return "–"
+            return f"{a:.3f} / {b:.3f}"
+
+        lines.append(
+            f"| {m.label} | {pair('level')} | {pair('level_ppi')} | {pair('success')} | "
+            f"{pair('change')} | {basis} |"
+        )
+    sp = data.structural_parameters()
+    pace = []
+    for i, m in enumerate(data.missions()):
+        per_year = 4 * sp.alphas[i] * (m.upper_bound - m.lower_bound)
+        pace.append(f"{m.label} {per_year:,.4g} {_unit(m)}")
+    lines += [
+        "",
+        "**What calibration decides.** The step sizes bound how fast an indicator can move "
+        "when every quarter succeeds; per year at most: " + "; ".join(pace) + ".",
+    ]
+    never_fall = [m.label for i, m in enumerate(data.missions()) if sp.alphas_prime[i] == 0]
+    if never_fall:
+        lines += [
+            "",
+            f"The fitted step down α′ is zero for {' and '.join(never_fall)}: every change in "
+            "their data windows is an improvement, so in partnersim they can stall but never "
+            "worsen, whatever a scenario does.",
+        ]
+    return "\n".join(lines)
+
+
+def _unit(m) -> str:
+    return "offences" if m.name == "safe_streets" else "pp"
+
+
+def figures(result: Validation, outdir: Path) -> list[Path]:
+    """PNG figures for docs/validation.md: calibration fit and stylised facts."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from partnersim.credibility.calibration import _inverse, _transform, trend_targets
+    from partnersim.plots import _year
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    plt.rcParams.update({"svg.hashsalt": "partnersim", "font.size": 8})
+    written = []
+
+    # 1. History, trend target and simulated status quo, per indicator.
+    history = data.read("history")
+    smoothing = {
+        t["mission"]: int(t.get("smoothing_years", 1)) for t in data.read("trends")["trend"]
+    }
+    _, targets = trend_targets()
+    paths = {m.name: [] for m in data.missions()}
+    sq = _scenario("westminster_default", **result.scale)
+    for s in result.seeds:
+        ts = run(sq, s).timeseries
+        for m in paths:
+            paths[m].append(ts[f"{m}_level"].to_numpy())
+    fig, axes = plt.subplots(1, 5, figsize=(15, 3.2))
+    for ax, m, tg in zip(axes, data.missions(), targets, strict=True):
+        series = history[m.name]
+        if m.name == "nhs":
+            obs = series["monthly_observations"]
+            x = [int(s[:4]) + (int(s[5:]) - 1) / 12 for s in obs["months"]]
+            ax.plot(x, obs["values"], "o", ms=2.5, color="0.45", label="observed")
+        else:
+            ax.plot(
+                series["years"],
+                series["values"],
+                "o-",
+                ms=2.5,
+                lw=0.8,
+                color="0.45",
+                label="observed",
+            )
+        sim = np.array(paths[m.name])
+        t = _year(np.arange(sim.shape[1]))
+        ax.fill_between(
+            t,
+            *np.percentile(sim, [10, 90], axis=0),
+            color="C0",
+            alpha=0.25,
+            label="status quo, 10–90 %",
+        )
+        ax.plot(t, np.median(sim, axis=0), color="C0", lw=1, label="status quo, median")
+        tt = np.linspace(0, 10, 41)
+        start = float(_transform(tg.scale, m.baseline))
+        ax.plot(
+            _year(0) + tt,
+            [_inverse(tg.scale, start + tg.drift * u) for u in tt],
+            "--",
+            color="C3",
+            lw=1.2,
+            label="trend target",
+        )
+        ax.axhline(m.target, color="C2", lw=0.8, ls=":", label="mission target")
+        k = smoothing[m.name]
+        if k > 1:  # the centred moving average the trend target is derived from
+            ma = np.convolve(series["values"], np.ones(k) / k, mode="valid")
+            ax.plot(
+                series["years"][(k - 1) // 2 :][: len(ma)],
+                ma,
+                color="0.2",
+                lw=1.2,
+                label=f"{k}-year centred average",
+            )
+        if m.name == "growth":
+            ax.set_ylim(-3, 5)
+        if m.name == "clean_power":
+            gb = series["gb_clean_power_cp2030"]
+            ax.plot(gb["years"], gb["values"], "s", ms=3, color="0.2", label="GB CP2030 metric")
+        if m.name == "safe_streets":
+            same = series["same_release_changes"]
+            ax.plot(
+                same["to_years"],
+                same["to_values"],
+                "s",
+                ms=3,
+                color="0.2",
+                label="same-release pairs (end)",
+            )
+        ax.set_title(f"{m.label} ({m.unit})\ntrend data {tg.data_window}", fontsize=8)
+        ax.legend(fontsize=5, loc="best")
+        ax.set_xlim(2009, 2035)
+    fig.tight_layout()
+    path = outdir / "validation_calibration.png"
+    fig.savefig(path, dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    written.append(path)
+
+    # 2. Mission advantage by delay and by risk share.
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.2))
+    for key, ax, label in (
+        ("start_step", a1, "start delay (quarters)"),
+        ("risk_share", a2, "public risk share"),
+    ):
+        by = _by(result.grid, key)
+        ks = sorted(by)
+        stats = np.array([mean_ci(by[k]) for k in ks])
+        ax.errorbar(
+            ks,
+            stats[:, 0],
+            yerr=[stats[:, 0] - stats[:, 1], stats[:, 2] - stats[:, 0]],
+            fmt="o-",
+            capsize=3,
+        )
+        ax.axhline(0, color="0.5", lw=0.8)
+        ax.set_xlabel(label)
+        ax.set_ylabel("advantage by 2030 (share of gap)")
+    a1.set_title("Patience (averaged over risk shares)")
+    a2.set_title("Risk tolerance (averaged over delays)")
+    fig.tight_layout()
+    path = outdir / "validation_patience_risk.png"
+    fig.savefig(path, dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    written.append(path)
+
+    # 3. Technology first: like-for-like measures with intervals.
+    tech = next(c for c in result.checks if c.name.startswith("Technology")).table
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
+    for ax, col, ci in (
+        (axes[0], f"gap closed by {COMMON_QUARTER}", COMMON_QUARTER),
+        (axes[1], "gap closed by deadline (assessed)", "deadline"),
+        (axes[2], "P(met by deadline)", "P"),
+    ):
+        for j, (name, g) in enumerate(tech.groupby("scenario", sort=False)):
+            x = np.arange(len(g)) + (j - 0.5) * 0.35
+            lo = g[f"95 % low ({ci})"].to_numpy()
+            hi = g[f"95 % high ({ci})"].to_numpy()
+            y = g[col].to_numpy()
+            ax.bar(x, y, width=0.35, label=name, yerr=np.clip([y - lo, hi - y], 0, None), capsize=2)
+        ax.set_xticks(np.arange(len(g)), g["mission"], rotation=30, fontsize=7)
+        ax.set_title(col)
+    axes[0].legend(fontsize=6)
+    fig.tight_layout()
+    path = outdir / "validation_missions.png"
+    fig.savefig(path, dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    written.append(path)
+    return written

@@ -1,0 +1,1 @@
+"""Experiments layer: sweeps, backends, sensitivity, scenario discovery, reports, EMA bridge."""

@@ -1,0 +1,7 @@
+"""Experiments at scale: sweep files, designs and seeds, streaming execution and resume."""
+
+from partnersim.experiments.sweep.design import plan
+from partnersim.experiments.sweep.execute import resume, run_sweep
+from partnersim.experiments.sweep.spec import DESIGNS, Factor, SweepError, SweepSpec
+
+__all__ = ["DESIGNS", "Factor", "SweepError", "SweepSpec", "plan", "resume", "run_sweep"]

@@ -1,0 +1,375 @@
+"""Sweep files: what to vary, how to sample it, how many seeds, from which base scenario.
+
+A sweep file is TOML::
+
+    name = "levers_lhs"
+    description = "What the question is."
+    scenario = "../scenarios/westminster_default.toml"   # base scenario, relative to this file
+    design = "lhs"        # grid | list | lhs | sobol | morris
+    samples = 64          # lhs: points; sobol: base N (N·(D+2) points); morris: trajectories
+    replications = 4      # seeds per design point (the same seeds at every point)
+    seed = 20240530       # root seed
+    steps = 40            # optional: overrides the scenario's run length
+
+    [levers]              # factors: a range {low, high} or a list of values
+    orchestration = { low = 0.0, high = 1.0 }
+    devolution = [0.0, 0.2, 0.4]
+
+    [uncertainties]
+    shock = ["none", "energy_price"]   # categorical factors are lists
+
+    [[points]]            # design = "list": explicit points (keys are factor names)
+    orchestration = 0.2
+
+Every factor must be a declared lever or uncertainty; ranges must lie inside the declared
+bounds and list values must be valid values. Problems raise :class:`SweepError` (a
+:class:`~partnersim.schema.scenario.ScenarioError`) naming the file, line, key and allowed values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from partnersim.schema.levers import PARAMETERS, Section
+from partnersim.schema.scenario import (
+    Problem,
+    Scenario,
+    ScenarioError,
+    _check_value,
+    _LineFinder,
+    _unknown,
+)
+
+DESIGNS = ("grid", "list", "lhs", "sobol", "morris")
+_TOP = (
+    "name",
+    "description",
+    "scenario",
+    "design",
+    "samples",
+    "replications",
+    "seed",
+    "steps",
+    "levels",
+    "levers",
+    "uncertainties",
+    "points",
+)
+_FACTOR_SECTIONS = {"levers": Section.LEVERS, "uncertainties": Section.UNCERTAINTIES}
+
+
+class SweepError(ScenarioError):
+    """A sweep file that cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Factor:
+    """One varied parameter: a numeric range or an explicit list of values."""
+
+    name: str
+    low: float | None = None
+    high: float | None = None
+    values: tuple | None = None
+
+    @property
+    def is_range(self) -> bool:
+        """Whether the factor is a continuous range (else a list of values)."""
+        return self.values is None
+
+    @property
+    def kind(self) -> type:
+        """The declared type of the parameter."""
+        return PARAMETERS[self.name].kind
+
+    def from_unit(self, u: float) -> Any:
+        """Map a number in [0, 1) to a factor value (ranges scale; lists pick by index)."""
+        if self.is_range:
+            value = self.low + u * (self.high - self.low)
+            return round(value) if self.kind is int else float(value)
+        index = min(int(u * len(self.values)), len(self.values) - 1)
+        return self.values[index]
+
+    def describe(self) -> str:
+        """The factor in words, for reports."""
+        if self.is_range:
+            return f"{self.name} ∈ [{self.low:g}, {self.high:g}]"
+        return f"{self.name} ∈ {{{', '.join(str(v) for v in self.values)}}}"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SweepSpec:
+    """A validated sweep."""
+
+    name: str
+    description: str
+    base: Scenario
+    design: str
+    factors: tuple[Factor, ...]
+    samples: int
+    replications: int
+    seed: int
+    levels: int
+    points: tuple[Mapping[str, Any], ...]
+    path: Path | None
+    text: str
+    raw: Mapping[str, Any]
+    """The parsed tables the spec was built from (recorded so a sweep can be rebuilt)."""
+
+    @property
+    def content_hash(self) -> str:
+        """Stable hash of everything that decides the runs (base scenario, design, factors)."""
+        payload = json.dumps(
+            {
+                "base": self.base.content_hash,
+                "design": self.design,
+                "factors": [(f.name, f.low, f.high, f.values) for f in self.factors],
+                "samples": self.samples,
+                "replications": self.replications,
+                "seed": self.seed,
+                "levels": self.levels,
+                "points": [dict(p) for p in self.points],
+            },
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> SweepSpec:
+        """Read and validate a sweep file.
+
+        Raises:
+            SweepError: the file, its base scenario or a factor is missing or invalid.
+        """
+        path = Path(path)
+        source = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise SweepError(source, [Problem("<file>", "no such file")]) from None
+        except (IsADirectoryError, UnicodeDecodeError, PermissionError) as exc:
+            raise SweepError(source, [Problem("<file>", f"cannot be read ({exc})")]) from None
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"line (\d+)", str(exc))
+            line = int(match.group(1)) if match else None
+            raise SweepError(source, [Problem("<toml>", f"malformed TOML: {exc}", line)]) from None
+        return cls.from_dict(raw, source=source, path=path, text=text)
+
+    @classmethod
+    def from_dict(
+        cls,
+        raw: Mapping[str, Any],
+        *,
+        source: str = "<dict>",
+        path: Path | None = None,
+        text: str = "",
+    ) -> SweepSpec:
+        """Validate a sweep given as parsed tables."""
+        lines = _LineFinder(text)
+        problems: list[Problem] = []
+        for key in raw:
+            if key not in _TOP:
+                problems.append(Problem(key, _unknown(key, _TOP), lines(None, key)))
+
+        def get(key: str, kind: type, default: Any, low: int | None = None) -> Any:
+            value = raw.get(key, default)
+            ok = isinstance(value, kind) and not isinstance(value, bool)
+            if not ok or (low is not None and value < low):
+                wanted = f"an integer ≥ {low}" if kind is int else f"a {kind.__name__}"
+                problems.append(Problem(key, f"must be {wanted}, got {value!r}", lines(None, key)))
+                return default
+            return value
+
+        name = get("name", str, path.stem if path else "sweep")
+        description = get("description", str, "")
+        design = get("design", str, "lhs")
+        if design not in DESIGNS:
+            problems.append(
+                Problem(
+                    "design",
+                    f"{design!r} is not allowed; one of {', '.join(DESIGNS)}",
+                    lines(None, "design"),
+                )
+            )
+        samples = get("samples", int, 16, low=1)
+        replications = get("replications", int, 1, low=1)
+        seed = get("seed", int, 0, low=0)
+        levels = get("levels", int, 3, low=2)
+        steps = raw.get("steps")
+
+        base = None
+        scenario_ref = raw.get("scenario")
+        if scenario_ref is None:
+            problems.append(Problem("scenario", "missing: the base scenario file to vary", None))
+        elif not isinstance(scenario_ref, str):
+            problems.append(Problem("scenario", "must be a file path", lines(None, "scenario")))
+        else:
+            scenario_path = (path.parent if path else Path.cwd()) / scenario_ref
+            try:
+                base = Scenario.from_toml(scenario_path)
+            except ScenarioError as exc:
+                # The base scenario's own problems, reported against its file.
+                raise SweepError(exc.source, exc.problems) from None
+            if steps is not None:
+                message = _check_value(PARAMETERS["steps"], steps)
+                if message:
+                    problems.append(Problem("steps", message, lines(None, "steps")))
+                else:
+                    base = base.evolve(steps=steps)
+
+        factors: list[Factor] = []
+        for table, section in _FACTOR_SECTIONS.items():
+            entries = raw.get(table, {})
+            if not isinstance(entries, Mapping):
+                problems.append(Problem(table, "must be a table", lines(None, table)))
+                continue
+            for key, spec in entries.items():
+                dotted = f"{table}.{key}"
+                where = lines(table, key)
+                param = PARAMETERS.get(key)
+                if param is None or param.section != section:
+                    allowed = [
+                        p
+                        for p, d in PARAMETERS.items()
+                        if d.section == section and p != "start_step"
+                    ]
+                    message = (
+                        f"belongs in [{param.section.value}]" if param else _unknown(key, allowed)
+                    )
+                    problems.append(Problem(dotted, message, where))
+                    continue
+                factor, message = _factor(key, spec)
+                if message:
+                    problems.append(Problem(dotted, message, where))
+                else:
+                    factors.append(factor)
+        if len({f.name for f in factors}) != len(factors):
+            problems.append(Problem("levers", "a factor appears twice"))
+
+        points: list[dict[str, Any]] = []
+        raw_points = raw.get("points", [])
+        if design == "list":
+            if not raw_points:
+                problems.append(Problem("points", "design 'list' needs [[points]] tables", None))
+            for i, point in enumerate(raw_points):
+                if not isinstance(point, Mapping):
+                    problems.append(Problem(f"points[{i}]", "must be a table"))
+                    continue
+                for key, value in point.items():
+                    param = PARAMETERS.get(key)
+                    varied = (Section.LEVERS, Section.UNCERTAINTIES)
+                    if param is None or param.section not in varied:
+                        allowed = [p for p, d in PARAMETERS.items() if d.section in varied]
+                        message = (
+                            f"a point may set levers and uncertainties, not [{param.section.value}]"
+                            " values (set those in the base scenario)"
+                            if param
+                            else _unknown(key, allowed)
+                        )
+                        problems.append(
+                            Problem(f"points[{i}].{key}", message, lines.in_point(i, key))
+                        )
+                        continue
+                    message = _check_value(param, value)
+                    if message:
+                        problems.append(
+                            Problem(f"points[{i}].{key}", message, lines.in_point(i, key))
+                        )
+                points.append(dict(point))
+        else:
+            if raw_points:
+                problems.append(
+                    Problem("points", f"only used with design = 'list', not {design!r}")
+                )
+            declared = any(isinstance(raw.get(t), Mapping) and raw[t] for t in _FACTOR_SECTIONS)
+            if not factors and not declared:  # (a declared but invalid factor is reported above)
+                problems.append(
+                    Problem("levers", "no factors to vary: add [levers] or [uncertainties]")
+                )
+            if design == "morris":
+                for f in factors:
+                    if f.values is not None and len(f.values) < 2:
+                        table = PARAMETERS[f.name].section.value
+                        problems.append(
+                            Problem(
+                                f"{table}.{f.name}",
+                                "a Morris design needs at least two values per factor",
+                                lines(table, f.name),
+                            )
+                        )
+            if design == "sobol" and samples & (samples - 1):
+                problems.append(
+                    Problem(
+                        "samples",
+                        f"a Sobol' design needs a power of two (got {samples}; e.g. "
+                        f"{1 << (samples - 1).bit_length()})",
+                        lines(None, "samples"),
+                    )
+                )
+            if design == "grid" and any(f.is_range for f in factors):
+                pass  # ranges are split into `levels` evenly spaced values
+        if problems:
+            raise SweepError(source, problems)
+        assert base is not None
+        spec = cls(
+            name,
+            description,
+            base,
+            design,
+            tuple(factors),
+            samples,
+            replications,
+            seed,
+            levels,
+            tuple(points),
+            path,
+            text,
+            dict(raw),
+        )
+        # Every point must make a valid scenario (cross-field rules included).
+        from partnersim.experiments.sweep.design import design_points
+
+        for i, point in enumerate(design_points(spec)):
+            try:
+                base.evolve(**point)
+            except ScenarioError as exc:
+                first = exc.problems[0]
+                raise SweepError(
+                    source, [Problem(first.key, f"design point {i} {point}: {first.message}")]
+                ) from None
+        return spec
+
+
+def _factor(name: str, spec: Any) -> tuple[Factor | None, str | None]:
+    param = PARAMETERS[name]
+    if isinstance(spec, Mapping):
+        extra = set(spec) - {"low", "high"}
+        if extra or not {"low", "high"} <= set(spec):
+            return None, "a range is {low = …, high = …}; a list of values is [v1, v2, …]"
+        if param.kind not in (int, float):
+            return None, f"is categorical; give a list of values ({param.allowed()})"
+        for bound in ("low", "high"):
+            message = _check_value(param, spec[bound])
+            if message:
+                return None, f"{bound}: {message}"
+        if spec["low"] >= spec["high"]:
+            return None, f"low ({spec['low']}) must be below high ({spec['high']})"
+        return Factor(name, low=float(spec["low"]), high=float(spec["high"])), None
+    if isinstance(spec, list):
+        if not spec:
+            return None, "an empty list varies nothing"
+        for value in spec:
+            message = _check_value(param, value)
+            if message:
+                return None, message
+        return Factor(name, values=tuple(spec)), None
+    return None, f"must be a range {{low, high}} or a list of values; allowed: {param.allowed()}"

@@ -1,0 +1,580 @@
+"""Scenario files: a validated, frozen, hashable set of lever, uncertainty and scale values.
+
+A scenario file is TOML::
+
+    name = "mission_driven"
+    description = "All eight recommendations from day one."
+    extends = "westminster_default.toml"   # optional; a path relative to this file
+
+    [run]
+    steps = 40
+
+    [levers]
+    orchestration = 0.8
+
+    [start_steps]          # optional per-lever start quarters
+    devolution = 4
+
+    [uncertainties]
+    business_risk_appetite = 0.5
+
+    [scale]
+    n_businesses = 1000
+
+Every key is declared in :mod:`partnersim.schema.levers`; unknown keys, wrong types, values
+out of range and broken cross-field rules raise one :class:`ScenarioError` that names the file,
+the key, the line and the allowed values. Values not set are inherited from the parent named by
+``extends`` and, at the root, from the declared defaults (the status quo). This module never
+imports the model.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import numbers
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from partnersim.schema.levers import LEVER_NAMES, PARAMETERS, SECTIONS, Parameter, Section
+
+SCHEMA_VERSION = 1
+"""Bumped when the meaning of a scenario value changes, so old hashes stop matching."""
+
+_TOP_LEVEL = ("name", "description", "extends")
+_TABLES = (*(s.value for s in Section), "start_steps")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a scenario, located as precisely as the input allows."""
+
+    key: str
+    message: str
+    line: int | None = None
+
+
+class ScenarioError(ValueError):
+    """A scenario (file, dict or keyword arguments) that cannot be used.
+
+    Attributes:
+        source: the file (or a description of the input) the problems were found in.
+        problems: every problem found, each naming its key.
+    """
+
+    def __init__(self, source: str, problems: list[Problem], via: tuple[str, ...] = ()):
+        self.source = source
+        self.problems = problems
+        self.via = via  # the files that extend ``source``, nearest first
+        super().__init__(self._render())
+
+    @property
+    def key(self) -> str:
+        """The key of the first problem."""
+        return self.problems[0].key
+
+    def _render(self) -> str:
+        lines = []
+        for p in self.problems:
+            where = f"{self.source}:{p.line}" if p.line else self.source
+            lines.append(f"{where}: {p.key}: {p.message}")
+        if self.via:
+            lines.append(f"  (a parent of {' <- '.join(self.via)}, through `extends`)")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Scenario:
+    """A validated, immutable scenario.
+
+    Construct with :meth:`from_toml`, :meth:`from_dict` or :meth:`from_kwargs`; derive variants
+    with :meth:`evolve`. Parameter values are attributes (``scenario.orchestration``).
+
+    Attributes:
+        name: short name, used in result folders and tables.
+        description: what question the scenario answers.
+        values: every declared parameter's resolved value.
+        start_steps: per-lever start quarters set explicitly (they override ``start_step``).
+        path: the file it was read from, if any.
+    """
+
+    name: str
+    description: str
+    values: Mapping[str, Any]
+    start_steps: Mapping[str, int] = field(default_factory=dict)
+    path: Path | None = None
+
+    # -- constructors -------------------------------------------------------------------------
+
+    @classmethod
+    def default(cls) -> Scenario:
+        """Return the status-quo scenario built from the declared defaults alone."""
+        return cls.from_dict({"name": "defaults"}, source="<defaults>")
+
+    @classmethod
+    def from_toml(cls, path: str | Path, *, _seen: tuple[Path, ...] = ()) -> Scenario:
+        """Read, resolve (``extends``) and validate a scenario file.
+
+        A parent named by ``extends`` (a path relative to the file, ``.toml`` optional) is
+        loaded and validated first, so its problems are reported against its own file; the
+        child's tables then override the parent's values key by key.
+
+        Raises:
+            ScenarioError: the file or a parent is missing, malformed or invalid, or the
+                ``extends`` chain has a cycle.
+        """
+        path = Path(path)
+        resolved = path.resolve()
+        if resolved in _seen:
+            cycle = " -> ".join(p.name for p in (*_seen, resolved))
+            raise ScenarioError(str(path), [Problem("extends", f"inheritance cycle: {cycle}")])
+        text, data = _load_toml(path)
+        lines = _LineFinder(text)
+        parent_ref = data.pop("extends", None)
+        if parent_ref is not None:
+            if not isinstance(parent_ref, str) or not parent_ref.strip():
+                raise ScenarioError(
+                    str(path),
+                    [
+                        Problem(
+                            "extends", "must be the path of a scenario file", lines(None, "extends")
+                        )
+                    ],
+                )
+            parent_path = path.parent / parent_ref
+            if not parent_path.suffix:
+                parent_path = parent_path.with_suffix(".toml")
+            if not parent_path.is_file():
+                raise ScenarioError(
+                    str(path),
+                    [
+                        Problem(
+                            "extends",
+                            f"parent scenario {parent_ref!r} not found (looked for {parent_path})",
+                            lines(None, "extends"),
+                        )
+                    ],
+                )
+            try:
+                parent = cls.from_toml(parent_path, _seen=(*_seen, resolved))
+            except ScenarioError as exc:
+                if exc.source == str(path):  # a cycle back to this file: already explicit
+                    raise
+                raise ScenarioError(exc.source, exc.problems, (*exc.via, str(path))) from None
+            base = parent.to_dict()
+            del base["name"], base["description"]
+            for key, value in data.items():
+                if isinstance(value, Mapping) and isinstance(base.get(key), Mapping):
+                    base[key] = {**base[key], **value}
+                else:
+                    base[key] = value
+            data = base
+        return cls.from_dict(data, source=str(path), path=path, _lines=lines)
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        source: str = "<dict>",
+        path: Path | None = None,
+        _lines: _LineFinder | None = None,
+    ) -> Scenario:
+        """Validate a scenario given as nested tables (the parsed form of a file).
+
+        Raises:
+            ScenarioError: naming every unknown key, wrong type, out-of-range value or broken
+                cross-field rule.
+        """
+        problems: list[Problem] = []
+        lines = _lines or _LineFinder("")
+        if not isinstance(data, Mapping):
+            raise ScenarioError(source, [Problem("<root>", "a scenario must be a table")])
+        for key in data:
+            if key not in _TOP_LEVEL and key not in _TABLES:
+                problems.append(
+                    Problem(str(key), _unknown(str(key), (*_TOP_LEVEL, *_TABLES)), lines(None, key))
+                )
+        if "extends" in data:
+            problems.append(
+                Problem(
+                    "extends",
+                    "is resolved only when reading a file: use Scenario.from_toml(path), or "
+                    "Scenario.from_toml(parent).evolve(...) to change a parent in code",
+                    lines(None, "extends"),
+                )
+            )
+        values: dict[str, Any] = {p.name: p.default for p in PARAMETERS.values()}
+        for section, params in SECTIONS.items():
+            table = data.get(section.value, {})
+            if not isinstance(table, Mapping):
+                problems.append(Problem(section.value, "must be a table", lines(None, section)))
+                continue
+            declared = {p.name: p for p in params}
+            for key, value in table.items():
+                dotted = f"{section.value}.{key}"
+                if key not in declared:
+                    problems.append(
+                        Problem(dotted, _unknown_param(key, section), lines(section, key))
+                    )
+                    continue
+                message = _check_value(declared[key], value)
+                if message:
+                    problems.append(Problem(dotted, message, lines(section, key)))
+                else:
+                    values[key] = _coerce(declared[key], value)
+        start_steps = _check_start_steps(data.get("start_steps", {}), problems, lines)
+        name = data.get("name", path.stem if path else "scenario")
+        description = data.get("description", "")
+        for key, value in (("name", name), ("description", description)):
+            if not isinstance(value, str):
+                problems.append(Problem(key, "must be a string", lines(None, key)))
+        if isinstance(name, str) and not re.fullmatch(r"[A-Za-z0-9_.\-]+", name):
+            problems.append(
+                Problem(
+                    "name",
+                    "may contain only letters, digits, '_', '-' and '.'",
+                    lines(None, "name"),
+                )
+            )
+        if not problems:
+            problems.extend(_cross_field(values, start_steps, lines))
+        if problems:
+            raise ScenarioError(source, problems)
+        # Per-lever starts are kept even when equal to the global start: a child file that
+        # moves ``start_step`` must not move a lever its parent pinned explicitly.
+        return cls(
+            name=name,
+            description=description,
+            values=MappingProxyType(values),
+            start_steps=MappingProxyType(dict(sorted(start_steps.items()))),
+            path=path,
+        )
+
+    @classmethod
+    def from_kwargs(cls, base: Scenario | None = None, **kwargs: Any) -> Scenario:
+        """Build a scenario from flat keyword arguments (lever names), as Mesa tools pass them.
+
+        ``start_steps`` may be given as a mapping. Unknown names raise :class:`ScenarioError`.
+        """
+        base = base or cls.default()
+        return base.evolve(**kwargs)
+
+    # -- derived views ------------------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return (self.name, self.description, self.content_hash) == (
+            other.name,
+            other.description,
+            other.content_hash,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.content_hash))
+
+    def __reduce__(self):
+        # Read-only mapping proxies do not pickle; rebuild them from plain dicts.
+        return _restore, (
+            self.name,
+            self.description,
+            dict(self.values),
+            dict(self.start_steps),
+            self.path,
+        )
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.values.items() if v != PARAMETERS[k].default}
+        inner = ", ".join(f"{k}={v!r}" for k, v in changed.items())
+        if self.start_steps:
+            inner += f", start_steps={dict(self.start_steps)!r}"
+        return f"Scenario({self.name!r}{', ' if inner else ''}{inner.lstrip(', ')})"
+
+    @property
+    def content_hash(self) -> str:
+        """A stable 12-hex-digit hash of every value that affects results (not name or text)."""
+        payload = json.dumps(
+            {
+                "schema": SCHEMA_VERSION,
+                "values": dict(sorted(self.values.items())),
+                # Only starts that differ from the global one change results.
+                "start_steps": {
+                    k: v for k, v in sorted(self.start_steps.items()) if v != self.start_step
+                },
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+    def notes(self) -> list[str]:
+        """Settings that are valid but will have no effect in a run of ``steps`` quarters.
+
+        They are not errors — a sweep may vary ``start_step`` past a short horizon on
+        purpose — but a user reading one file should hear about them.
+        """
+        steps, out = self.steps, []
+        late = sorted(lever for lever in LEVER_NAMES if self.lever_start(lever) >= steps)
+        if late:
+            which = "every lever" if len(late) == len(LEVER_NAMES) else ", ".join(late)
+            out.append(
+                f"{which} starts at or after quarter {steps}, the end of the run "
+                f"(run.steps = {steps}): the run is the status quo for "
+                + ("them" if len(late) > 1 else "it")
+            )
+        if self.shock != "none" and self.shock_step >= steps:
+            out.append(
+                f"uncertainties.shock = {self.shock!r} hits at quarter {self.shock_step}, "
+                f"after the run ends (run.steps = {steps}): it never happens"
+            )
+        return out
+
+    def lever_start(self, lever: str) -> int:
+        """Quarter from which ``lever`` takes its scenario value."""
+        return self.start_steps.get(lever, self.values["start_step"])
+
+    def evolve(self, **changes: Any) -> Scenario:
+        """Return a validated copy with some values changed (``name`` and ``description`` too).
+
+        Raises:
+            ScenarioError: if a name is unknown or a value invalid.
+        """
+        data = self.to_dict()
+        problems = []
+        for key, value in changes.items():
+            if key in ("name", "description"):
+                data[key] = value
+            elif key == "start_steps":
+                data["start_steps"] = dict(value)
+            elif key in PARAMETERS:
+                data.setdefault(PARAMETERS[key].section.value, {})[key] = value
+            else:
+                problems.append(Problem(key, _unknown(key, (*PARAMETERS, "start_steps"))))
+        if problems:
+            raise ScenarioError("<keyword arguments>", problems)
+        return Scenario.from_dict(data, source="<keyword arguments>", path=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the scenario as nested tables, every value explicit (no ``extends``)."""
+        out: dict[str, Any] = {"name": self.name, "description": self.description}
+        for section, params in SECTIONS.items():
+            out[section.value] = {p.name: self.values[p.name] for p in params}
+        if self.start_steps:
+            out["start_steps"] = dict(self.start_steps)
+        return out
+
+    def to_toml(self) -> str:
+        """Serialise to TOML; ``Scenario.from_dict(tomllib.loads(s.to_toml()))`` equals ``s``."""
+        data = self.to_dict()
+        lines = [f"name = {_toml_value(data.pop('name'))}"]
+        lines.append(f"description = {_toml_value(data.pop('description'))}")
+        for table, content in data.items():
+            lines.append("")
+            lines.append(f"[{table}]")
+            lines.extend(f"{k} = {_toml_value(v)}" for k, v in content.items())
+        return "\n".join(lines) + "\n"
+
+    def levers(self) -> dict[str, Any]:
+        """Return the lever values (the eight levers and ``start_step``)."""
+        return {p.name: self.values[p.name] for p in SECTIONS[Section.LEVERS]}
+
+
+def _restore(name, description, values, start_steps, path) -> Scenario:
+    return Scenario(
+        name, description, MappingProxyType(values), MappingProxyType(start_steps), path
+    )
+
+
+# -- validation helpers --------------------------------------------------------------------------
+
+
+def _check_value(param: Parameter, value: Any) -> str | None:
+    """Return why ``value`` is not allowed for ``param``, or ``None`` if it is."""
+    allowed = f"allowed: {param.allowed()} ({param.unit})" if param.unit else param.allowed()
+    if param.kind is bool:
+        return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
+    if param.kind is str:
+        if not isinstance(value, str) or (param.choices and value not in param.choices):
+            return f"{value!r} is not allowed; {allowed}"
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        wanted = "an integer" if param.kind is int else "a number"
+        return f"must be {wanted}, got {type(value).__name__} {value!r}; {allowed}"
+    if param.kind is int and not isinstance(value, numbers.Integral):
+        return f"must be an integer, got {value!r}; {allowed}"
+    if not math.isfinite(value):
+        return f"must be finite, got {value!r}; {allowed}"
+    if (param.low is not None and value < param.low) or (
+        param.high is not None and value > param.high
+    ):
+        return f"{value!r} is out of range; {allowed}"
+    return None
+
+
+def _coerce(param: Parameter, value: Any) -> Any:
+    if param.kind is float:
+        return float(value)
+    if param.kind is int:
+        return int(value)
+    return value
+
+
+def _check_start_steps(table: Any, problems: list[Problem], lines: _LineFinder) -> dict[str, int]:
+    if not isinstance(table, Mapping):
+        problems.append(Problem("start_steps", "must be a table", lines(None, "start_steps")))
+        return {}
+    out = {}
+    spec = PARAMETERS["start_step"]
+    for key, value in table.items():
+        dotted = f"start_steps.{key}"
+        if key not in LEVER_NAMES:
+            problems.append(Problem(dotted, _unknown(key, LEVER_NAMES), lines("start_steps", key)))
+            continue
+        message = _check_value(spec, value)
+        if message:
+            problems.append(Problem(dotted, message, lines("start_steps", key)))
+        else:
+            out[key] = int(value)
+    return out
+
+
+def _cross_field(
+    values: dict[str, Any], starts: dict[str, int], lines: _LineFinder
+) -> list[Problem]:
+    """Rules that involve more than one value."""
+    out = []
+    if values["devolution"] > 0 and values["n_local_authorities"] == 0:
+        out.append(
+            Problem(
+                "levers.devolution",
+                f"is {values['devolution']} but scale.n_local_authorities is 0; devolution needs "
+                "local authorities to receive the budget (set devolution = 0 or add authorities)",
+                lines("levers", "devolution"),
+            )
+        )
+    if values["conditionality"] > 0 and not (
+        values["risk_share"] > 0 or values["reward_share"] > 0 or values["finance_alignment"] > 0
+    ):
+        out.append(
+            Problem(
+                "levers.conditionality",
+                "conditions attach to public finance: conditionality > 0 needs risk_share, "
+                "reward_share or finance_alignment > 0",
+                lines("levers", "conditionality"),
+            )
+        )
+    if values["reward_share"] > 0 and not (
+        values["risk_share"] > 0 or values["finance_alignment"] > 0
+    ):
+        out.append(
+            Problem(
+                "levers.reward_share",
+                "the public shares rewards in return for sharing risk or investing: "
+                "reward_share > 0 needs risk_share or finance_alignment > 0",
+                lines("levers", "reward_share"),
+            )
+        )
+    return out
+
+
+def _unknown(key: str, valid: tuple[str, ...] | list[str] | Any) -> str:
+    valid = list(valid)
+    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown key{hint}. Allowed: {', '.join(valid)}"
+
+
+def _unknown_param(key: str, section: Section) -> str:
+    if key in PARAMETERS:
+        home = PARAMETERS[key].section.value
+        return f"belongs in [{home}], not [{section.value}]"
+    return _unknown(key, [p.name for p in SECTIONS[section]])
+
+
+# -- files and inheritance -----------------------------------------------------------------------
+
+
+def _load_toml(path: Path) -> tuple[str, dict[str, Any]]:
+    """Return the text and parsed tables of a TOML file, or raise a located ScenarioError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(str(path), [Problem("<file>", "no such file")]) from None
+    except IsADirectoryError:
+        raise ScenarioError(str(path), [Problem("<file>", "is a directory, not a file")]) from None
+    except UnicodeDecodeError:
+        raise ScenarioError(str(path), [Problem("<file>", "is not UTF-8 text")]) from None
+    except OSError as exc:
+        raise ScenarioError(
+            str(path), [Problem("<file>", f"cannot be read ({exc.strerror})")]
+        ) from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+        raise ScenarioError(
+            str(path), [Problem("<toml>", f"malformed TOML: {exc}", line)]
+        ) from None
+
+
+class _LineFinder:
+    """Locate ``key`` inside table ``section`` of a TOML text (best effort, for messages)."""
+
+    def __init__(self, text: str):
+        self._lines = text.splitlines()
+
+    def __call__(self, section: str | None, key: str) -> int | None:
+        current: str | None = None
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(str(key))}[\"']?\s*=")
+        header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+        for number, line in enumerate(self._lines, start=1):
+            m = header.match(line)
+            if m:
+                current = m.group(1)
+                if section is None and current == key:
+                    return number
+                continue
+            if current == section and pattern.match(line):
+                return number
+        return None
+
+    def in_point(self, index: int, key: str) -> int | None:
+        """Locate ``key`` in the ``index``-th ``[[points]]`` table (0-based)."""
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(str(key))}[\"']?\s*=")
+        seen, inside = -1, False
+        for number, line in enumerate(self._lines, start=1):
+            if re.match(r"^\s*\[\[\s*points\s*\]\]", line):
+                seen += 1
+                inside = seen == index
+            elif re.match(r"^\s*\[", line):
+                inside = False
+            elif inside and pattern.match(line):
+                return number
+        return None
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")

@@ -1,7 +1,0 @@
-"""Experiments at scale: sweep files, designs and seeds, streaming execution and resume."""
-
-from partnersim.sweep.design import plan
-from partnersim.sweep.execute import resume, run_sweep
-from partnersim.sweep.spec import DESIGNS, Factor, SweepError, SweepSpec
-
-__all__ = ["DESIGNS", "Factor", "SweepError", "SweepSpec", "plan", "resume", "run_sweep"]
