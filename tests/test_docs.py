@@ -37,3 +37,16 @@ def test_every_data_value_has_a_source_and_status():
     for entries in data.read("assumptions").values():
         for entry in entries.values():
             assert entry["doc"] and entry["unit"]
+
+
+def test_odd_process_overview_lists_the_phases_in_order():
+    import re
+
+    from partnersim.model.partnership import PHASES
+
+    text = ODD.split("<!-- BEGIN PHASES -->")[1].split("<!-- END PHASES -->")[0]
+    listed = re.findall(r"^\d+\. `([\w.]+)`", text, flags=re.MULTILINE)
+    actual = [f"{p.__module__.rsplit('.', 1)[-1]}.{p.__name__}" for p in PHASES]
+    assert listed == actual, "docs/ODD.md §3 must list partnersim.model.partnership.PHASES"
+    for phase in PHASES:  # each phase says what it is in its first docstring line
+        assert phase.__doc__ and phase.__doc__.strip().splitlines()[0].endswith((")", ".")), phase

@@ -76,8 +76,9 @@ def _check_invariants(model: PartnershipModel) -> None:
     for name, values in unit.items():
         assert np.all((values >= 0) & (values <= 1)), name
     assert 0 <= model.monitoring <= 1
-    if model.last is not None:
-        assert np.all((model.last.growth_prob >= 0) & (model.last.growth_prob <= 1))
+    if model.quarter is not None:
+        gamma = model.quarter.result.growth_prob
+        assert np.all((gamma >= 0) & (gamma <= 1))
     row = model.recorder.values[model.steps]
     for metric in (
         "business_participation",
@@ -96,7 +97,7 @@ def _check_invariants(model: PartnershipModel) -> None:
         assert led.envelope + led.released_held == pytest.approx(allocated, rel=1e-9)
         # The programme money the budget rules allocated is what the engine received, and
         # no functionary spent more than it was given or less than nothing.
-        P, spent = model.last_allocation, model.last.contributions
+        P, spent = model.quarter.allocation_vector, model.quarter.result.contributions
         funded = P > 1e-9
         assert P[funded].sum() == pytest.approx(led.programme, rel=1e-9, abs=1e-12)
         assert np.all(spent >= 0) and np.all(spent <= P * (1 + 1e-12))
@@ -296,7 +297,7 @@ def test_mesa_solaraviz_renders_and_rebuilds_from_its_controls():
 def test_summary_outcomes_are_the_declared_ones():
     from partnersim import Scenario, run
     from partnersim.experiments.ema import OUTCOMES
-    from partnersim.runs.runner import outcome_names
+    from partnersim.runs.outcomes import outcome_names
 
     result = run(Scenario.default().evolve(n_businesses=50), 1, steps=4)
     assert tuple(result.summary) == outcome_names() == OUTCOMES

@@ -347,7 +347,7 @@ def simulate(
         g = np.zeros(len(MISSIONS))
         for t in range(horizon):
             model.step()
-            g += model.last.growth_prob
+            g += model.quarter.result.growth_prob
             path[t + 1] = model.engine.I
         finals.append(path[-1])
         gammas.append(g / horizon)

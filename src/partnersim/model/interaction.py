@@ -12,11 +12,16 @@ Mesa implementation (agents looping over their graph neighbours) and with a bare
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from partnersim.model.network import CoordinationNetwork, TieType
 from partnersim.model.population import Population
+
+if TYPE_CHECKING:
+    from partnersim.model.partnership import PartnershipModel
+    from partnersim.model.quarter import Quarter
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,3 +192,62 @@ def drop_weak_ties(
         net.brokerable[drop] = True
         net.version += 1
     return count
+
+
+# -- the phases ---------------------------------------------------------------------------------
+
+
+def read_ties(model: PartnershipModel, q: Quarter) -> None:
+    """Ties: every firm, ministry and union reads its active ties for this quarter (§7.5, §7.7)."""
+    q.ties = aggregate_ties(model.network, model.ties)
+
+
+def update_trust(model: PartnershipModel, q: Quarter) -> None:
+    """Trust: ties that worked together learn from the outcome, idle ties decay, weak ones drop.
+
+    Who worked together (ODD §7.10): ministry pairs on pooled budgets (probability 0.1 +
+    orchestration × the share of ministries honouring pooling) and the Centre with ministries
+    (0.5 + 0.5 orchestration), on their mission's success this quarter; councils with their
+    ministries and the Centre (0.25 + devolution), on whether the council's level rose; firms
+    with their public partners when a project settles, on its outcome (ties of a running
+    project neither learn nor decay); cooperating unions on their main mission's success, and
+    every tie of a union in dispute on ``dispute_trust_outcome``.
+    """
+    net, idx = model.network, model.ties
+    u = model.spec.values
+    a = model.assumptions.network
+    lev = q.levers
+    rng = model.streams.trust
+    n_edges = net.n_edges
+    interacted = np.zeros(n_edges, dtype=bool)
+    outcome = np.zeros(n_edges)
+    success = q.result.success.astype(float)
+    mins = model.population.ministries
+    pooled = lev.orchestration * (1.0 - mins.reneged.mean())
+    e = idx.ministry_pairs
+    interacted[e] = rng.random(len(e)) < 0.1 + pooled
+    outcome[e] = success[net.mission[e]]
+    e = idx.centre_ministry
+    interacted[e] = rng.random(len(e)) < 0.5 + 0.5 * lev.orchestration
+    outcome[e] = success[net.mission[e]]
+    if len(idx.council) and len(q.improved):
+        e = idx.council
+        interacted[e] = rng.random(len(e)) < 0.25 + lev.devolution
+        outcome[e] = q.improved[idx.council_row]
+    busy = np.zeros(n_edges, dtype=bool)
+    if len(idx.business_public):
+        e, rows = idx.business_public, idx.business_public_row
+        result = q.settlement.outcome[rows]
+        done = ~np.isnan(result)
+        interacted[e[done]] = True
+        outcome[e[done]] = result[done]
+        busy[e] = model.population.businesses.quarters_left[rows] > 0
+    uns = model.population.unions
+    if len(idx.union_edges):
+        e, who = idx.union_edges, idx.union_row
+        dispute = uns.dispute_left[who] > 0
+        interacted[e] = uns.cooperating[who] | dispute
+        main = model.union_main_mission[who]
+        outcome[e] = np.where(dispute, a.dispute_trust_outcome, success[main])
+    learn_trust(net, interacted, outcome, busy, u["trust_learning_rate"], u["trust_decay"])
+    model.ledger.dropped = drop_weak_ties(net, rng.random(n_edges), a.drop_trust, a.drop_prob)

@@ -26,7 +26,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Metric:
-    """A recorded outcome."""
+    """A quantity recorded every quarter (a column of a run's time series).
+
+    Attributes:
+        name: the time-series column; never the name of a run outcome or a parameter.
+        unit: unit of the value.
+        description: what it measures, in a phrase.
+        fn: how it is read from a snapshot of the model.
+        group: ``missions``, ``partnership``, ``governance``, ``fiscal`` or ``places``.
+        flow: a per-quarter flow (undefined, so NaN, at step 0).
+        share_chart: drawn among the partnership shares on the live page, with this label.
+    """
 
     name: str
     unit: str
@@ -34,7 +44,7 @@ class Metric:
     fn: Callable[[Snapshot], float]
     group: str = "partnership"
     flow: bool = False
-    """A per-quarter flow (undefined, so NaN, at step 0)."""
+    share_chart: str = ""
 
 
 def _bn(x: float) -> float:
@@ -205,7 +215,7 @@ def _mission_block(snap: Snapshot) -> np.ndarray:
     out = np.empty((len(model.missions), 3))
     out[:, 0] = snap.mission_levels
     out[:, 1] = (model.engine.I - model.level0) / model.gap0
-    out[:, 2] = model.last.growth_prob if model.last is not None else np.nan
+    out[:, 2] = model.quarter.result.growth_prob if model.quarter is not None else np.nan
     return out.ravel()
 
 
@@ -232,7 +242,7 @@ def _registry() -> tuple[Metric, ...]:
                 f"{m.name}_growth_prob",
                 "probability",
                 f"{m.label}: PPI growth probability",
-                lambda s, i=i: float(s.model.last.growth_prob[i]),
+                lambda s, i=i: float(s.model.quarter.result.growth_prob[i]),
                 "missions",
                 flow=True,
             ),
@@ -253,7 +263,7 @@ def _registry() -> tuple[Metric, ...]:
             flow=True,
         ),
         Metric(
-            "private_investment_total",
+            "private_investment_cumulative",
             "£bn",
             "Private mission investment committed so far",
             total("private"),
@@ -267,7 +277,7 @@ def _registry() -> tuple[Metric, ...]:
             flow=True,
         ),
         Metric(
-            "leverage",
+            "leverage_to_date",
             "£ private per £ public",
             "Private per public £ of project finance (co-investment + expected guarantee cost)",
             lambda s: leverage(s.model),
@@ -277,6 +287,7 @@ def _registry() -> tuple[Metric, ...]:
             "share",
             "Capacity-weighted share of firms with an active mission project",
             lambda s: business_participation(s.model),
+            share_chart="business participation",
         ),
         Metric(
             "projects_started",
@@ -290,6 +301,7 @@ def _registry() -> tuple[Metric, ...]:
             "share",
             "Member-weighted share of unions cooperating",
             lambda s: union_cooperation(s.model),
+            share_chart="union cooperation",
         ),
         Metric(
             "disputes",
@@ -302,6 +314,7 @@ def _registry() -> tuple[Metric, ...]:
             "0–1",
             "Mean trust over active ties",
             lambda s: float(s.weights.sum() / s.n_active) if s.n_active else float("nan"),
+            share_chart="mean trust",
         ),
         Metric(
             "cross_silo_ties",
@@ -314,6 +327,7 @@ def _registry() -> tuple[Metric, ...]:
             "share",
             "Share of ministry pairs with an active tie",
             lambda s: cross_silo_tie_share(s.model),
+            share_chart="ministry pairs working together",
         ),
         Metric(
             "cross_sector_ties",
@@ -335,7 +349,7 @@ def _registry() -> tuple[Metric, ...]:
             flow=True,
         ),
         Metric(
-            "monitoring_quality",
+            "monitoring_quality_effective",
             "0–1",
             "Effective PPI monitoring quality q_m",
             lambda s: float(s.model.monitoring),
@@ -406,7 +420,7 @@ def _registry() -> tuple[Metric, ...]:
             flow=True,
         ),
         Metric(
-            "net_public_cost",
+            "net_public_cost_to_date",
             "£bn",
             "Net public cost so far: spend + losses − returns",
             lambda s: net_public_cost(s.model),

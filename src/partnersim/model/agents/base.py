@@ -113,25 +113,3 @@ class PartnershipAgent(mesa.Agent):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r}, node={self.node})"
-
-
-def update_capability(
-    capability: np.ndarray | float,
-    start: np.ndarray | float,
-    investment: float,
-    gain: float,
-    reference: float,
-    depreciation: float,
-) -> np.ndarray | float:
-    """One quarter of capability dynamics, for any capability holder.
-
-    Capability rises by ``gain × (investment / reference) × (1 − capability)`` (diminishing
-    returns) and decays toward its starting level at rate ``depreciation``; with no
-    investment it stays at the start. Units: capability in [0, 1]; investment as a share of
-    budget.
-
-    Source: Mission Critical 01 recommendation 6 (invest in governing capability); functional
-    form and sizes are assumptions (data/assumptions.toml, [capability]).
-    """
-    rise = gain * (investment / reference) * (1.0 - capability)
-    return np.clip(capability + rise - depreciation * (capability - start), 0.0, 1.0)

@@ -44,8 +44,9 @@ from partnersim.model.agents.base import PartnershipAgent, column
 from partnersim.model.network import ActorKind
 
 if TYPE_CHECKING:
-    from partnersim.model.partnership import LeverValues, PartnershipModel
+    from partnersim.model.partnership import PartnershipModel
     from partnersim.model.population import Businesses
+    from partnersim.model.quarter import LeverValues, Quarter
 
 
 class Business(PartnershipAgent):
@@ -111,6 +112,50 @@ class Settlement:
     cancellations: int
 
 
+def settle_projects(model: PartnershipModel, q: Quarter) -> None:
+    """Projects: active projects advance; those ending or cut by a budget cut settle (§7.6)."""
+    biz = model.population.businesses
+    cancel = np.zeros(biz.n, dtype=bool)
+    if q.fiscal_year_start and biz.n:
+        a = model.assumptions.budget
+        cut = model.population.ministries.budget_shock < 0.97
+        p_cancel = a.cancel_prob * (1.0 - q.finance_effective)
+        cancel = cut[biz.lead_ministry] & (model.streams.outcomes.random(biz.n) < p_cancel)
+    q.settlement = settle(model, cancel)
+
+
+def start_projects(model: PartnershipModel, q: Quarter) -> None:
+    """Firms without a project decide whether to start one under the deal on offer (§7.5–7.6)."""
+    biz = model.population.businesses
+    a = model.assumptions
+    mission_capability = model.population.ministries.capability @ model.status_quo_programme_share
+    success = success_probability(
+        model.spec.values["project_success_prob"],
+        q.ties.business_coordination,
+        mission_capability[biz.mission],
+        q.finance_effective,
+        a.contracting,
+        a.capability.reference,
+    )
+    q.starts = consider_projects(
+        model,
+        q.levers,
+        q.finance_effective,
+        success,
+        q.ties.business_trust,
+        q.allocation.coinvest_offer,
+        q.hurdle_shock,
+    )
+
+
+def participation_by_mission(biz: Businesses) -> np.ndarray:
+    """Capacity-weighted share of firms with an active project, per mission."""
+    active = biz.quarters_left > 0
+    total = np.bincount(biz.mission, biz.capacity, len(MISSIONS))
+    part = np.bincount(biz.mission[active], biz.capacity[active], len(MISSIONS))
+    return np.divide(part, total, out=np.zeros(len(MISSIONS)), where=total > 0)
+
+
 def success_probability(
     base: float,
     coordination: np.ndarray,
@@ -132,6 +177,7 @@ def success_probability(
 def consider_projects(
     model: PartnershipModel,
     lev: LeverValues,
+    finance_effective: float,
     success: np.ndarray,
     trust: np.ndarray,
     coinvest_offer: np.ndarray,
@@ -153,7 +199,7 @@ def consider_projects(
     upside = p * (1.0 - e) * u["private_return"] * (1.0 - a.conditionality_cost * chi)
     downside = (1.0 - p) * u["project_loss"] * (1.0 - trust[idx] * s)
     noise = noise_all[idx]
-    clarity = a.clarity_max * min(1.0, lev.partnership + 0.5 * lev.finance_effective)
+    clarity = a.clarity_max * min(1.0, lev.partnership + 0.5 * finance_effective)
     hurdle = a.hurdle * (1.0 - biz.risk_appetite[idx]) * (1.0 - clarity) + hurdle_shock
     go = idx[upside - downside + noise >= hurdle]
     mission = biz.mission[go]
@@ -185,10 +231,7 @@ def consider_projects(
     )
 
 
-def settle_projects(
-    model: PartnershipModel,
-    cancel: np.ndarray,
-) -> Settlement:
+def settle(model: PartnershipModel, cancel: np.ndarray) -> Settlement:
     """Advance active projects a quarter; settle those that end or are cancelled.
 
     Args:

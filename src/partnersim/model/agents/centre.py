@@ -36,7 +36,8 @@ from partnersim.model.agents.base import PartnershipAgent, column
 from partnersim.model.network import ActorKind, TieType
 
 if TYPE_CHECKING:
-    from partnersim.model.partnership import LeverValues, PartnershipModel
+    from partnersim.model.partnership import PartnershipModel
+    from partnersim.model.quarter import Quarter
 
 
 class Centre(PartnershipAgent):
@@ -82,8 +83,23 @@ class Allocation:
     coinvest_used: np.ndarray | None = None
 
 
-def allocate_budgets(model: PartnershipModel, lev: LeverValues) -> Allocation:
-    """First half of budgeting: envelopes, capability spend, pooling and co-investment offers."""
+def monitor(model: PartnershipModel, q: Quarter) -> None:
+    """Monitoring: PPI's monitoring quality rises with orchestration × Centre capability (§7.3)."""
+    model.monitoring = monitoring_quality(
+        model.spec.values["monitoring_quality"],
+        q.levers.orchestration,
+        model.population.centre.capability,
+        model.assumptions.governance.monitoring_gain,
+    )
+
+
+def allocate_budgets(model: PartnershipModel, q: Quarter) -> None:
+    """Budgets: envelopes, capability spend, pooling into mission pots, co-investment offers.
+
+    The first half of budgeting (§7.4); :func:`fund_programmes` completes it once firms have
+    taken their co-investment.
+    """
+    lev = q.levers
     mins = model.population.ministries
     centre = model.population.centre
     a = model.assumptions
@@ -101,8 +117,8 @@ def allocate_budgets(model: PartnershipModel, lev: LeverValues) -> Allocation:
         weights = model.status_quo_mission_budget.copy()
     pots = (pool - overhead + released) * weights / weights.sum()
     mission_budget = departmental.sum(axis=0) + pots
-    coinvest_offer = mission_budget * lev.finance_effective * a.budget.coinvest_budget_share
-    return Allocation(
+    coinvest_offer = mission_budget * q.finance_effective * a.budget.coinvest_budget_share
+    q.allocation = Allocation(
         envelope=envelope,
         capability_spend=capability_spend,
         pooled=pooled,
@@ -114,15 +130,14 @@ def allocate_budgets(model: PartnershipModel, lev: LeverValues) -> Allocation:
     )
 
 
-def finish_allocation(
-    model: PartnershipModel, alloc: Allocation, coinvest_used: np.ndarray, lev: LeverValues
-) -> None:
-    """Second half: devolve and split what co-investment did not use among programmes."""
+def fund_programmes(model: PartnershipModel, q: Quarter) -> None:
+    """Programmes: what co-investment left is devolved to councils or goes to ministries (§7.4)."""
     las = model.population.local_authorities
-    alloc.coinvest_used = coinvest_used
-    spendable = alloc.mission_budget - coinvest_used
+    alloc = q.allocation
+    alloc.coinvest_used = q.starts.coinvest
+    spendable = alloc.mission_budget - alloc.coinvest_used
     if las.n:
-        devolved = spendable * lev.devolution
+        devolved = spendable * q.levers.devolution
         weight = las.need * las.population[:, None]
         alloc.la_programme = devolved * weight / weight.sum(axis=0)
     else:
@@ -133,13 +148,20 @@ def finish_allocation(
 
 
 def monitoring_quality(
-    baseline: float, lev: LeverValues, centre_capability: float, gain: float
+    baseline: float, orchestration: float, centre_capability: float, gain: float
 ) -> float:
     """Effective PPI monitoring quality: the baseline raised by orchestration × capability."""
-    return baseline + (1.0 - baseline) * gain * lev.orchestration * centre_capability
+    return baseline + (1.0 - baseline) * gain * orchestration * centre_capability
 
 
-def broker_ties(model: PartnershipModel, lev: LeverValues) -> int:
+def broker_ties(model: PartnershipModel, q: Quarter) -> None:
+    """Brokerage: the Centre activates latent ties for lagging missions (§7.10)."""
+    model.ledger.brokered = _activate_latent_ties(
+        model, q.levers.orchestration, q.levers.partnership
+    )
+
+
+def _activate_latent_ties(model: PartnershipModel, orchestration: float, partnership: float) -> int:
     """Activate latent ties for lagging missions; return how many were brokered."""
     net = model.network
     a = model.assumptions.network
@@ -151,8 +173,8 @@ def broker_ties(model: PartnershipModel, lev: LeverValues) -> int:
     silo = net.tie == TieType.MINISTRY_MINISTRY
     rate = np.where(
         silo,
-        a.silo_brokerage_rate * lev.orchestration * kappa,
-        a.sector_brokerage_rate * lev.partnership * kappa,
+        a.silo_brokerage_rate * orchestration * kappa,
+        a.sector_brokerage_rate * partnership * kappa,
     )
     prob = rate * lag[np.maximum(net.mission, 0)]
     draw = model.streams.brokerage.random(net.n_edges)
@@ -160,6 +182,6 @@ def broker_ties(model: PartnershipModel, lev: LeverValues) -> int:
     count = int(new.sum())
     if count:
         net.active[new] = True
-        net.trust[new] = a.brokered_trust + 0.2 * lev.partnership
+        net.trust[new] = a.brokered_trust + 0.2 * partnership
         net.version += 1
     return count

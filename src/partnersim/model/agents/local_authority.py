@@ -32,7 +32,9 @@ from partnersim.model.agents.base import PartnershipAgent, column
 from partnersim.model.network import ActorKind
 
 if TYPE_CHECKING:
+    from partnersim.model.partnership import PartnershipModel
     from partnersim.model.population import LocalAuthorities
+    from partnersim.model.quarter import Quarter
 
 
 class LocalAuthority(PartnershipAgent):
@@ -79,6 +81,27 @@ class LocalAuthority(PartnershipAgent):
 def effectiveness(capability: np.ndarray, reference: float, bonus: float) -> np.ndarray:
     """Effectiveness weight of each council's contribution."""
     return capability / reference * (1.0 + bonus)
+
+
+def update_places(model: PartnershipModel, q: Quarter) -> None:
+    """Places: councils' local levels move with the nation and their relative spending (§7.9)."""
+    las = model.population.local_authorities
+    if not las.n:
+        q.improved = np.zeros(0, dtype=bool)
+        return
+    fun = model.functionaries
+    n_central = fun.n_central
+    contrib = q.effectiveness * q.result.contributions
+    central = np.bincount(fun.mission, contrib[:n_central], len(model.missions))
+    devolved = contrib[n_central:].reshape(las.n, len(model.missions))
+    q.improved = update_local_levels(
+        las,
+        model.engine.I - q.level_before,
+        central,
+        devolved,
+        model.engine.alphas,
+        model.assumptions.places.convergence,
+    )
 
 
 def update_local_levels(

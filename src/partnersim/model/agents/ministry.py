@@ -33,7 +33,9 @@ from partnersim.model.agents.base import PartnershipAgent, column
 from partnersim.model.network import ActorKind
 
 if TYPE_CHECKING:
+    from partnersim.model.partnership import PartnershipModel
     from partnersim.model.population import Ministries
+    from partnersim.model.quarter import Quarter
 
 
 class Ministry(PartnershipAgent):
@@ -61,6 +63,17 @@ class Ministry(PartnershipAgent):
         from partnersim.data import MISSIONS
 
         return dict(zip(MISSIONS, self.rows.programmes[self.index].tolist(), strict=True))
+
+
+def govern(model: PartnershipModel, q: Quarter) -> None:
+    """Ministries: alignment, the Treasury's finance alignment, stop–go budgets, reneging (§7.2)."""
+    mins = model.population.ministries
+    a = model.assumptions
+    update_alignment(mins, q.levers.political_backing, a.governance.alignment_rate)
+    q.finance_effective = effective_finance_alignment(q.levers.finance_alignment, mins)
+    if q.fiscal_year_start:
+        fiscal_year_shocks(mins, model.streams.budgets, a.budget.stop_go_sd, q.finance_effective)
+    draw_reneging(mins, model.streams.budgets)
 
 
 def update_alignment(mins: Ministries, backing: float, rate: float) -> None:

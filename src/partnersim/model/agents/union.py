@@ -29,10 +29,13 @@ import numpy as np
 
 from partnersim.data import MISSIONS
 from partnersim.model.agents.base import PartnershipAgent, column
+from partnersim.model.agents.business import participation_by_mission
 from partnersim.model.network import ActorKind
 
 if TYPE_CHECKING:
+    from partnersim.model.partnership import PartnershipModel
     from partnersim.model.population import Unions
+    from partnersim.model.quarter import Quarter
 
 
 class Union(PartnershipAgent):
@@ -53,6 +56,19 @@ class Union(PartnershipAgent):
     def missions(self) -> dict[str, float]:
         """Share of its members working toward each mission."""
         return dict(zip(MISSIONS, self.rows.missions[self.index].tolist(), strict=True))
+
+
+def take_stances(model: PartnershipModel, q: Quarter) -> None:
+    """Unions decide to cooperate or dispute; each mission's workforce factor follows (§7.7)."""
+    uns = model.population.unions
+    a = model.assumptions.unions
+    worker_share = q.levers.conditionality * participation_by_mission(model.population.businesses)
+    before = uns.dispute_left > 0
+    update_stance(
+        uns, q.ties.union_trust, q.ties.union_inclusion, worker_share, model.streams.unions, a
+    )
+    model.ledger.disputes_started = int(((uns.dispute_left > 0) & ~before).sum())
+    q.workforce = workforce_factor(uns, model.union_density, a) * q.capacity
 
 
 def update_stance(
