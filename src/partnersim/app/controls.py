@@ -102,7 +102,7 @@ def ScenarioControls(values: dict, on_change: Callable[[str, Any], None], steps:
             p,
             values[p.name],
             lambda v, name=p.name: on_change(name, v),
-            high=steps if p.name == "start_step" else None,
+            high=steps if p.quarter else None,
         )
     with solara.Details("Uncertainties"):
         for p in UNCERTAINTIES:
@@ -110,7 +110,7 @@ def ScenarioControls(values: dict, on_change: Callable[[str, Any], None], steps:
                 p,
                 values[p.name],
                 lambda v, name=p.name: on_change(name, v),
-                high=steps if p.name == "shock_step" else None,
+                high=steps if p.quarter else None,
             )
 
 

@@ -11,12 +11,21 @@ recommendations of *Mission Critical 01*), *uncertainties* are what it does not 
 *scale* sets the size of the simulated partnership. Every lever's default is its value in the
 status-quo ("Westminster default") scenario; before a lever's start step the model uses that
 default, so "from day one" versus "from year two" is a comparison of start steps.
+
+Declarations live in one registry. ``LEVERS``, ``UNCERTAINTIES``, ``SCALE``, ``RUN``,
+``PARAMETERS``, ``LEVER_NAMES`` and ``SECTIONS`` are live, read-only views of it, so a
+parameter added with :func:`declare` (an extension, or a test) reaches every reader. Rules
+that involve more than one value are data too (:data:`RULES`), beside the declarations, and
+behaviour never depends on a parameter's name: the lever that times the others is the one
+declared ``timing=True``, and values that are quarters of the run say so with ``quarter=True``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 
@@ -46,6 +55,12 @@ class Parameter:
         doc: the mechanism the parameter drives, in a paragraph.
         source: where the value, range or mechanism comes from; ``Assumption`` when it is one.
         recommendation: for levers, the report recommendation the lever represents.
+        timing: the lever sets the quarter from which the other levers take their scenario
+            values (``start_step``); it is not itself scheduled.
+        quarter: the value is a quarter of the run (0 = the first), so it only matters below
+            ``run.steps`` and controls bound it by the run length.
+        gated_by: the parameter whose non-default value makes this one matter (``shock_step``
+            matters only when a ``shock`` is set).
     """
 
     name: str
@@ -60,6 +75,14 @@ class Parameter:
     doc: str = ""
     source: str = ""
     recommendation: str = ""
+    timing: bool = False
+    quarter: bool = False
+    gated_by: str | None = None
+
+    @property
+    def scheduled(self) -> bool:
+        """A lever that takes its scenario value from its start quarter (every lever but timing)."""
+        return self.section is Section.LEVERS and not self.timing
 
     def allowed(self) -> str:
         """Describe the allowed values in words, for error messages and help text."""
@@ -79,7 +102,7 @@ def _fmt(x: float | None) -> str:
 
 REPORT = "Mission Critical 01 (UCL IIPP & Future Governance Forum, May 2024)"
 
-LEVERS: tuple[Parameter, ...] = (
+_SHIPPED_LEVERS: tuple[Parameter, ...] = (
     Parameter(
         "political_backing",
         Section.LEVERS,
@@ -259,12 +282,14 @@ LEVERS: tuple[Parameter, ...] = (
         ),
         source=f"{REPORT}, recommendation 8 (set everything in motion from day one).",
         recommendation="From day one",
+        timing=True,
+        quarter=True,
     ),
 )
 
 SHOCKS = ("none", "energy_price", "pandemic")
 
-UNCERTAINTIES: tuple[Parameter, ...] = (
+_SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
     Parameter(
         "business_risk_appetite",
         Section.UNCERTAINTIES,
@@ -408,6 +433,8 @@ UNCERTAINTIES: tuple[Parameter, ...] = (
         label="Shock quarter",
         doc="Quarter in which the shock hits.",
         source="Assumption.",
+        quarter=True,
+        gated_by="shock",
     ),
     Parameter(
         "shock_size",
@@ -423,7 +450,7 @@ UNCERTAINTIES: tuple[Parameter, ...] = (
     ),
 )
 
-SCALE: tuple[Parameter, ...] = (
+_SHIPPED_SCALE: tuple[Parameter, ...] = (
     Parameter(
         "n_businesses",
         Section.SCALE,
@@ -468,7 +495,7 @@ SCALE: tuple[Parameter, ...] = (
     ),
 )
 
-RUN: tuple[Parameter, ...] = (
+_SHIPPED_RUN: tuple[Parameter, ...] = (
     Parameter(
         "steps",
         Section.RUN,
@@ -483,20 +510,162 @@ RUN: tuple[Parameter, ...] = (
     ),
 )
 
-PARAMETERS: dict[str, Parameter] = {p.name: p for p in (*LEVERS, *UNCERTAINTIES, *SCALE, *RUN)}
+# -- the registry -------------------------------------------------------------------------------
+
+_REGISTRY: dict[str, Parameter] = {}
+
+
+def declare(*params: Parameter) -> None:
+    """Add parameters to the registry (the shipped ones are declared below).
+
+    Every view of this module, and so the scenario schema, the model's lever values and
+    attributes, the results columns, the sweep factors, the EMA bridge and the dashboard
+    controls, reads the registry when it is used; a parameter declared here reaches all of
+    them with no other edit. Declare before building scenarios that use it.
+
+    Raises:
+        ValueError: a name is declared twice, a default lies outside its bounds, or a second
+            parameter claims ``timing``.
+    """
+    for p in params:
+        if p.name in _REGISTRY:
+            raise ValueError(f"parameter {p.name!r} is declared twice")
+        if p.kind in (int, float) and not (p.low is not None and p.high is not None):
+            raise ValueError(f"{p.name}: a number needs both bounds")
+        if p.kind in (int, float) and not (p.low <= p.default <= p.high):
+            raise ValueError(f"{p.name}: default {p.default!r} lies outside [{p.low}, {p.high}]")
+        if p.choices is not None and p.default not in p.choices:
+            raise ValueError(f"{p.name}: default {p.default!r} is not one of its choices")
+        if p.timing and any(q.timing for q in _REGISTRY.values()):
+            raise ValueError(f"{p.name}: only one lever can set the start of the others")
+        if p.gated_by is not None and p.gated_by not in _REGISTRY:
+            raise ValueError(f"{p.name}: gated_by names an undeclared parameter {p.gated_by!r}")
+        _REGISTRY[p.name] = p
+
+
+class _SectionView(Sequence[Parameter]):
+    """The declared parameters of one section, in declaration order (a live view)."""
+
+    def __init__(self, section: Section):
+        self.section = section
+
+    def _items(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in _REGISTRY.values() if p.section is self.section)
+
+    def __getitem__(self, index):  # type: ignore[override] - a view, as a tuple slices
+        return self._items()[index]
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(self._items())
+
+    def __repr__(self) -> str:
+        return f"<{self.section.value}: {', '.join(p.name for p in self)}>"
+
+
+class _NameView(Sequence[str]):
+    """Names of the scheduled levers (every lever but the timing one), a live view."""
+
+    def _items(self) -> tuple[str, ...]:
+        return tuple(p.name for p in _REGISTRY.values() if p.scheduled)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._items()[index]
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items())
+
+    def __contains__(self, name: object) -> bool:
+        p = _REGISTRY.get(name) if isinstance(name, str) else None
+        return p is not None and p.scheduled
+
+    def __repr__(self) -> str:
+        return repr(self._items())
+
+
+declare(*_SHIPPED_LEVERS, *_SHIPPED_UNCERTAINTIES, *_SHIPPED_SCALE, *_SHIPPED_RUN)
+
+LEVERS: Sequence[Parameter] = _SectionView(Section.LEVERS)
+"""The levers: the report's recommendations and the timing lever ``start_step``."""
+UNCERTAINTIES: Sequence[Parameter] = _SectionView(Section.UNCERTAINTIES)
+"""What government does not control."""
+SCALE: Sequence[Parameter] = _SectionView(Section.SCALE)
+"""The size of the simulated partnership."""
+RUN: Sequence[Parameter] = _SectionView(Section.RUN)
+"""Run settings."""
+PARAMETERS: Mapping[str, Parameter] = MappingProxyType(_REGISTRY)
 """Every declared parameter by name."""
+LEVER_NAMES: Sequence[str] = _NameView()
+"""Every scheduled lever (all but the timing lever): the ones ``[start_steps]`` can start."""
+SECTIONS: Mapping[Section, Sequence[Parameter]] = MappingProxyType(
+    {s: _SectionView(s) for s in Section}
+)
+"""The parameters of each scenario-file table."""
 
-LEVER_NAMES: tuple[str, ...] = tuple(p.name for p in LEVERS if p.name != "start_step")
-"""Every lever but ``start_step``: the ones whose start can be set in ``[start_steps]``."""
 
-SECTIONS: dict[Section, tuple[Parameter, ...]] = {
-    Section.LEVERS: LEVERS,
-    Section.UNCERTAINTIES: UNCERTAINTIES,
-    Section.SCALE: SCALE,
-    Section.RUN: RUN,
-}
+def timing_lever() -> Parameter:
+    """The lever that sets when the scheduled levers start (``start_step``)."""
+    return next(p for p in _REGISTRY.values() if p.timing)
 
 
 def defaults() -> dict[str, Any]:
     """Return the default value of every parameter (the status quo)."""
     return {name: p.default for name, p in PARAMETERS.items()}
+
+
+# -- rules between values --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Requires:
+    """A cross-field rule: when ``parameter`` is above zero, one of ``any_of`` must be too.
+
+    Attributes:
+        parameter: the value the rule is about (the key its problem names).
+        any_of: parameters of which at least one must be above zero.
+        reason: why, in words (the first half of the message).
+        remedy: what to do about it, if more than the rule itself says.
+    """
+
+    parameter: str
+    any_of: tuple[str, ...]
+    reason: str
+    remedy: str = ""
+
+    def broken(self, values: Mapping[str, Any]) -> bool:
+        """Whether ``values`` break the rule."""
+        return values[self.parameter] > 0 and not any(values[n] > 0 for n in self.any_of)
+
+    def message(self) -> str:
+        """The problem, in words."""
+        names = list(self.any_of)
+        either = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        text = f"{self.reason}: {self.parameter} > 0 needs {either} > 0"
+        return f"{text} ({self.remedy})" if self.remedy else text
+
+
+RULES: tuple[Requires, ...] = (
+    Requires(
+        "devolution",
+        ("n_local_authorities",),
+        "devolved budgets go to local authorities",
+        "set devolution = 0 or add authorities",
+    ),
+    Requires(
+        "conditionality",
+        ("risk_share", "reward_share", "finance_alignment"),
+        "conditions attach to public finance",
+    ),
+    Requires(
+        "reward_share",
+        ("risk_share", "finance_alignment"),
+        "the public shares rewards in return for sharing risk or investing",
+    ),
+)
+"""Every cross-field rule of a scenario; :class:`~partnersim.schema.scenario.Scenario` applies
+them and the tests read them."""

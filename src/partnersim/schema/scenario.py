@@ -43,7 +43,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from partnersim.schema.levers import LEVER_NAMES, PARAMETERS, SECTIONS, Parameter, Section
+from partnersim.schema.levers import (
+    LEVER_NAMES,
+    PARAMETERS,
+    RULES,
+    SECTIONS,
+    Parameter,
+    Section,
+    timing_lever,
+)
 
 SCHEMA_VERSION = 1
 """Bumped when the meaning of a scenario value changes, so old hashes stop matching."""
@@ -313,7 +321,7 @@ class Scenario:
                 "values": dict(sorted(self.values.items())),
                 # Only starts that differ from the global one change results.
                 "start_steps": {
-                    k: v for k, v in sorted(self.start_steps.items()) if v != self.start_step
+                    k: v for k, v in sorted(self.start_steps.items()) if v != self.start
                 },
             },
             sort_keys=True,
@@ -328,24 +336,34 @@ class Scenario:
         purpose — but a user reading one file should hear about them.
         """
         steps, out = self.steps, []
-        late = sorted(lever for lever in LEVER_NAMES if self.lever_start(lever) >= steps)
+        late = [lever for lever in LEVER_NAMES if self.lever_start(lever) >= steps]
         if late:
-            which = "every lever" if len(late) == len(LEVER_NAMES) else ", ".join(late)
+            which = "every lever" if len(late) == len(LEVER_NAMES) else ", ".join(sorted(late))
             out.append(
                 f"{which} starts at or after quarter {steps}, the end of the run "
                 f"(run.steps = {steps}): the run is the status quo for "
                 + ("them" if len(late) > 1 else "it")
             )
-        if self.shock != "none" and self.shock_step >= steps:
-            out.append(
-                f"uncertainties.shock = {self.shock!r} hits at quarter {self.shock_step}, "
-                f"after the run ends (run.steps = {steps}): it never happens"
-            )
+        for p in PARAMETERS.values():
+            gate = PARAMETERS.get(p.gated_by) if p.gated_by else None
+            if not p.quarter or gate is None or self.values[gate.name] == gate.default:
+                continue
+            if self.values[p.name] >= steps:
+                out.append(
+                    f"{gate.section.value}.{gate.name} = {self.values[gate.name]!r} takes effect "
+                    f"at quarter {self.values[p.name]} ({p.name}), after the run ends "
+                    f"(run.steps = {steps}): it never happens"
+                )
         return out
+
+    @property
+    def start(self) -> int:
+        """The global start quarter of the levers (the timing lever's value)."""
+        return self.values[timing_lever().name]
 
     def lever_start(self, lever: str) -> int:
         """Quarter from which ``lever`` takes its scenario value."""
-        return self.start_steps.get(lever, self.values["start_step"])
+        return self.start_steps.get(lever, self.start)
 
     def evolve(self, **changes: Any) -> Scenario:
         """Return a validated copy with some values changed (``name`` and ``description`` too).
@@ -438,7 +456,7 @@ def _check_start_steps(table: Any, problems: list[Problem], lines: _LineFinder) 
         problems.append(Problem("start_steps", "must be a table", lines(None, "start_steps")))
         return {}
     out = {}
-    spec = PARAMETERS["start_step"]
+    spec = timing_lever()
     for key, value in table.items():
         dotted = f"start_steps.{key}"
         if key not in LEVER_NAMES:
@@ -455,39 +473,18 @@ def _check_start_steps(table: Any, problems: list[Problem], lines: _LineFinder) 
 def _cross_field(
     values: dict[str, Any], starts: dict[str, int], lines: _LineFinder
 ) -> list[Problem]:
-    """Rules that involve more than one value."""
+    """The declared rules that involve more than one value (:data:`levers.RULES`)."""
     out = []
-    if values["devolution"] > 0 and values["n_local_authorities"] == 0:
-        out.append(
-            Problem(
-                "levers.devolution",
-                f"is {values['devolution']} but scale.n_local_authorities is 0; devolution needs "
-                "local authorities to receive the budget (set devolution = 0 or add authorities)",
-                lines("levers", "devolution"),
+    for rule in RULES:
+        if rule.broken(values):
+            section = PARAMETERS[rule.parameter].section.value
+            out.append(
+                Problem(
+                    f"{section}.{rule.parameter}",
+                    rule.message(),
+                    lines(section, rule.parameter),
+                )
             )
-        )
-    if values["conditionality"] > 0 and not (
-        values["risk_share"] > 0 or values["reward_share"] > 0 or values["finance_alignment"] > 0
-    ):
-        out.append(
-            Problem(
-                "levers.conditionality",
-                "conditions attach to public finance: conditionality > 0 needs risk_share, "
-                "reward_share or finance_alignment > 0",
-                lines("levers", "conditionality"),
-            )
-        )
-    if values["reward_share"] > 0 and not (
-        values["risk_share"] > 0 or values["finance_alignment"] > 0
-    ):
-        out.append(
-            Problem(
-                "levers.reward_share",
-                "the public shares rewards in return for sharing risk or investing: "
-                "reward_share > 0 needs risk_share or finance_alignment > 0",
-                lines("levers", "reward_share"),
-            )
-        )
     return out
 
 
