@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from partnersim import data
+from partnersim.model.metrics import METRICS
 from partnersim.plots import OKABE_ITO, format_value
 
 
@@ -65,12 +66,9 @@ def missions_chart(frame: pd.DataFrame, steps: int):
     return alt.vconcat(alt.hconcat(*panels[:3]), alt.hconcat(*panels[3:]))
 
 
-PARTNERSHIP = {
-    "business_participation": "business participation",
-    "union_cooperation": "union cooperation",
-    "mean_trust": "mean trust",
-    "cross_silo_tie_share": "ministry pairs working together",
-}
+PARTNERSHIP = {m.name: m.share_chart for m in METRICS if m.share_chart}
+"""The partnership shares drawn on the live page, by column, with their labels (declared with
+the metrics)."""
 
 
 def partnership_chart(frame: pd.DataFrame):

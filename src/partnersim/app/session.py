@@ -81,14 +81,14 @@ class View:
 
 
 KPIS = (
-    ("private_investment_total", ",.0f"),
-    ("leverage", ".1f"),
+    ("private_investment_cumulative", ",.0f"),
+    ("leverage_to_date", ".1f"),
     ("union_cooperation", ".0%"),
     ("disputes", ".0f"),
     ("mean_trust", ".2f"),
     ("cross_silo_ties", ".0f"),
     ("cross_sector_ties", ".0f"),
-    ("net_public_cost", ",.0f"),
+    ("net_public_cost_to_date", ",.0f"),
     ("la_gini", ".3f"),
 )
 """The headline numbers shown (recorded columns) and how each is formatted; their labels and

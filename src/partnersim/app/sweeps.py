@@ -22,8 +22,8 @@ import solara
 from partnersim.app.labels import describe, title
 from partnersim.app.settings import results_dir
 from partnersim.plots import OKABE_ITO
+from partnersim.runs.outcomes import OUTCOMES
 
-NOT_OUTCOMES = {"run_id", "point", "replication", "seed", "wall_seconds", "status", "error"}
 NONE = "(none)"
 MAX_CATEGORIES = len(OKABE_ITO)
 """Numeric columns with at most this many distinct values are coloured as categories."""
@@ -384,14 +384,7 @@ def SweepView(loaded):
     factors = [f["name"] for f in factor_specs]
     domains = {f["name"]: d for f in factor_specs if (d := _domain(f)) is not None}
     listed = {f["name"]: f.get("values") is not None for f in factor_specs}
-    outcomes = [
-        c
-        for c in runs.columns
-        if c not in NOT_OUTCOMES
-        and c not in factors
-        and not c.startswith("u_")
-        and pd.api.types.is_numeric_dtype(runs[c])
-    ]
+    outcomes = [o.name for o in OUTCOMES if o.name in runs.columns]
     default_y = "mean_gap_closed" if "mean_gap_closed" in outcomes else outcomes[0]
     y, set_y = solara.use_state(default_y)
     x, set_x = solara.use_state(factors[0])

@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 
 from partnersim import data
-from partnersim.runs.runner import assessed_level, derive_seeds, run
+from partnersim.runs.outcomes import assessed_level
+from partnersim.runs.runner import derive_seeds, run
 from partnersim.runs.summary import wilson_interval
 from partnersim.schema.scenario import Scenario
 
@@ -170,7 +171,7 @@ def _runs(scenario: Scenario, seeds: list[int]) -> pd.DataFrame:
 
     By 2030Q4: the model's ``{m}_gap_closed`` column at that quarter (the quarterly level, the
     same date for every mission). By the deadline: the level as assessed there
-    (:func:`partnersim.runs.runner.assessed_level`, a four-quarter mean for annual statistics), the
+    (:func:`assessed_level`, a four-quarter mean for annual statistics), the
     level that decides ``{m}_met``, as a share of the gap in the same way as ``_gap_closed``.
     """
     rows = []
@@ -194,7 +195,7 @@ def _gap_closed_at(ts: pd.DataFrame, mission: str, step: int) -> float:
 def assessed_gap_closed(ts: pd.DataFrame, mission: data.Mission, step: int) -> float:
     """Share of the gap closed by the level assessed at ``step`` (as ``{m}_met`` is decided).
 
-    The assessed level (:func:`partnersim.runs.runner.assessed_level`, real units) is mapped to the
+    The assessed level (:func:`assessed_level`, real units) is mapped to the
     normalised scale and divided as the model's ``{m}_gap_closed`` metric is:
     (level − level₀) / max(target level − level₀, 10⁻⁹). NaN if the run ended before ``step``.
     """

@@ -16,13 +16,14 @@ from typing import Any
 
 import numpy as np
 
-MISSIONS = ("growth", "clean_power", "safe_streets", "opportunity", "nhs")
-"""The five missions, in the order used by every per-mission array."""
-
 
 def read(name: str) -> dict[str, Any]:
     """Parse one data file by name (``"missions"`` reads ``missions.toml``)."""
     return tomllib.loads(files(__package__).joinpath(f"{name}.toml").read_text(encoding="utf-8"))
+
+
+MISSIONS: tuple[str, ...] = tuple(row["name"] for row in read("missions")["mission"])
+"""The missions, in the order of ``missions.toml`` — the order of every per-mission array."""
 
 
 # -- calendar ------------------------------------------------------------------------------------

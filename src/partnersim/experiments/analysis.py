@@ -26,20 +26,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from partnersim import data
 from partnersim.results import Results
+from partnersim.runs.outcomes import OUTCOMES as DECLARED
 from partnersim.runs.summary import wilson_interval
 
-OUTCOMES = (
-    *(f"{m}_level_at_deadline" for m in data.MISSIONS),
-    "private_investment_total",
-    "leverage",
-    "net_public_cost",
-    "mean_gap_closed",
-    "la_gini_final",
-    "cross_silo_tie_share_final",
-)
-"""Outcomes analysed by default."""
+OUTCOMES = tuple(o.name for o in DECLARED if o.sensitivity)
+"""Outcomes analysed by default: those declared ``sensitivity=True``."""
 
 
 def factors(results: Results) -> list[dict]:

@@ -7,7 +7,8 @@
     experiments, outcomes = perform_experiments(model, scenarios=20, policies=4)
 
 Levers and uncertainties are EMA parameters built from :mod:`partnersim.schema.levers` (same names,
-bounds and categories); outcomes are the scalar outcomes of a run's summary. With
+bounds and categories; quarters bounded by the run length); outcomes are the declared outcomes
+of :mod:`partnersim.runs.outcomes`, each with its direction (maximise or minimise). With
 ``replications > 1`` the model is an EMA ``ReplicatorModel`` whose replications carry seeds
 spawned from one root seed, so EMA experiments are reproducible and their seeds are known
 (``model.seeds``).
@@ -18,13 +19,13 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from partnersim.runs.runner import outcome_names
+from partnersim.runs.outcomes import OUTCOMES as DECLARED
+from partnersim.runs.outcomes import Direction, outcome_names
 from partnersim.schema.levers import LEVERS, UNCERTAINTIES, Parameter
 from partnersim.schema.scenario import Scenario
 
 OUTCOMES = outcome_names()
-"""Scalar outcomes exposed to EMA: every outcome of a run's summary, as declared by
-:func:`partnersim.runs.runner.outcome_names`."""
+"""Outcomes exposed to EMA: every declared outcome (:data:`partnersim.runs.outcomes.OUTCOMES`)."""
 
 
 def _parameter(p: Parameter, steps: int):
@@ -33,7 +34,7 @@ def _parameter(p: Parameter, steps: int):
     if p.choices is not None:
         return CategoricalParameter(p.name, list(p.choices))
     if p.kind is int:
-        high = min(int(p.high), steps) if p.name.endswith("_step") else int(p.high)
+        high = min(int(p.high), steps) if p.quarter else int(p.high)
         return IntegerParameter(p.name, int(p.low), high)
     return RealParameter(p.name, float(p.low), float(p.high))
 
@@ -97,11 +98,14 @@ def ema_model(
     else:
         model = Model(name, function=function)
     model.levers = [_parameter(p, base.steps) for p in LEVERS]
-    model.uncertainties = [
-        _parameter(p, base.steps) for p in UNCERTAINTIES if p.name not in ("shock_step",)
-    ]
-    # A replicator model returns one value per replication: an array outcome.
-    outcome = ArrayOutcome if replications > 1 else ScalarOutcome
-    model.outcomes = [outcome(n) for n in OUTCOMES]
+    model.uncertainties = [_parameter(p, base.steps) for p in UNCERTAINTIES]
+    if replications > 1:  # one value per replication: an array outcome
+        model.outcomes = [ArrayOutcome(o.name) for o in DECLARED]
+    else:
+        kind = {
+            Direction.MAXIMISE: ScalarOutcome.MAXIMIZE,
+            Direction.MINIMISE: ScalarOutcome.MINIMIZE,
+        }
+        model.outcomes = [ScalarOutcome(o.name, kind=kind[o.direction]) for o in DECLARED]
     model.seeds = seeds
     return model

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from partnersim import data
+from partnersim.runs.outcomes import HEADLINES, mission_column
 
 
 def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
@@ -32,8 +33,8 @@ def mission_outcomes(summary: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for scenario, group in summary.groupby("scenario", sort=False):
         for m in data.missions():
-            met = group[f"{m.name}_met"].dropna()
-            level = group[f"{m.name}_level_at_deadline"].dropna()
+            met = group[mission_column(m.name, "met")].dropna()
+            level = group[mission_column(m.name, "level_at_deadline")].dropna()
             k, n = int(met.sum()), len(met)
             low, high = wilson_interval(k, n)
             rows.append(
@@ -57,33 +58,21 @@ def mission_outcomes(summary: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-HEADLINES = (
-    ("private_investment_total", "Private mission investment", "£bn"),
-    ("leverage", "Leverage (private £ per public £ of project finance)", "ratio"),
-    ("business_participation_mean", "Business participation", "share"),
-    ("union_cooperation_mean", "Union cooperation", "share"),
-    ("net_public_cost", "Net public cost", "£bn"),
-    ("guarantee_payouts_total", "Losses borne under risk-sharing", "£bn"),
-    ("public_returns_total", "Public returns", "£bn"),
-    ("cross_silo_tie_share_final", "Ministry pairs working together (end)", "share"),
-    ("mean_trust_final", "Mean trust (end)", "0–1"),
-    ("la_gini_final", "Inequality between councils (Gini, end)", "Gini"),
-)
-"""Partnership and fiscal outcomes shown beside the missions: (column, label, unit)."""
-
-
 def headline_outcomes(summary: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario and headline: median and 10th–90th percentiles over runs."""
+    """Per scenario and headline outcome: median and 10th–90th percentiles over runs.
+
+    The headlines are the outcomes declared ``headline=True`` (:mod:`partnersim.runs.outcomes`).
+    """
     rows = []
     for scenario, group in summary.groupby("scenario", sort=False):
-        for column, label, unit in HEADLINES:
-            values = group[column].replace([np.inf, -np.inf], np.nan).dropna()
+        for outcome in HEADLINES:
+            values = group[outcome.name].replace([np.inf, -np.inf], np.nan).dropna()
             rows.append(
                 {
                     "scenario": scenario,
-                    "outcome": column,
-                    "label": label,
-                    "unit": unit,
+                    "outcome": outcome.name,
+                    "label": outcome.label,
+                    "unit": outcome.unit,
                     "median": float(values.median()) if len(values) else float("nan"),
                     "p10": float(values.quantile(0.1)) if len(values) else float("nan"),
                     "p90": float(values.quantile(0.9)) if len(values) else float("nan"),
