@@ -34,7 +34,8 @@ import pandas as pd
 from partnersim import results as res
 from partnersim.experiments.backends import Backend, make_backend
 from partnersim.experiments.sweep.design import plan as make_plan
-from partnersim.experiments.sweep.spec import Problem, SweepError, SweepSpec
+from partnersim.experiments.sweep.spec import SweepError, SweepSpec
+from partnersim.schema.problems import Problem
 
 PLAN = "plan.parquet"
 RUNS = "runs"

@@ -23,29 +23,28 @@ A sweep file is TOML::
 
 Every factor must be a declared lever or uncertainty; ranges must lie inside the declared
 bounds and list values must be valid values. Problems raise :class:`SweepError` (a
-:class:`~partnersim.schema.scenario.ScenarioError`) naming the file, line, key and allowed values.
+:class:`~partnersim.schema.problems.ScenarioError`) naming the file, line, key and allowed values.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from partnersim.schema.levers import PARAMETERS, Section
-from partnersim.schema.scenario import (
+from partnersim.schema.problems import (
+    LineFinder,
     Problem,
-    Scenario,
     ScenarioError,
-    _check_value,
-    _LineFinder,
-    _unknown,
+    check_value,
+    load_toml,
+    unknown_key,
 )
+from partnersim.schema.scenario import Scenario
 
 DESIGNS = ("grid", "list", "lhs", "sobol", "morris")
 _TOP = (
@@ -149,20 +148,8 @@ class SweepSpec:
             SweepError: the file, its base scenario or a factor is missing or invalid.
         """
         path = Path(path)
-        source = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SweepError(source, [Problem("<file>", "no such file")]) from None
-        except (IsADirectoryError, UnicodeDecodeError, PermissionError) as exc:
-            raise SweepError(source, [Problem("<file>", f"cannot be read ({exc})")]) from None
-        try:
-            raw = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            match = re.search(r"line (\d+)", str(exc))
-            line = int(match.group(1)) if match else None
-            raise SweepError(source, [Problem("<toml>", f"malformed TOML: {exc}", line)]) from None
-        return cls.from_dict(raw, source=source, path=path, text=text)
+        text, raw = load_toml(path, SweepError)
+        return cls.from_dict(raw, source=str(path), path=path, text=text)
 
     @classmethod
     def from_dict(
@@ -174,11 +161,11 @@ class SweepSpec:
         text: str = "",
     ) -> SweepSpec:
         """Validate a sweep given as parsed tables."""
-        lines = _LineFinder(text)
+        lines = LineFinder(text)
         problems: list[Problem] = []
         for key in raw:
             if key not in _TOP:
-                problems.append(Problem(key, _unknown(key, _TOP), lines(None, key)))
+                problems.append(Problem(key, unknown_key(key, _TOP), lines(None, key)))
 
         def get(key: str, kind: type, default: Any, low: int | None = None) -> Any:
             value = raw.get(key, default)
@@ -220,7 +207,7 @@ class SweepSpec:
                 # The base scenario's own problems, reported against its file.
                 raise SweepError(exc.source, exc.problems) from None
             if steps is not None:
-                message = _check_value(PARAMETERS["steps"], steps)
+                message = check_value(PARAMETERS["steps"], steps)
                 if message:
                     problems.append(Problem("steps", message, lines(None, "steps")))
                 else:
@@ -243,7 +230,9 @@ class SweepSpec:
                         if d.section == section and p != "start_step"
                     ]
                     message = (
-                        f"belongs in [{param.section.value}]" if param else _unknown(key, allowed)
+                        f"belongs in [{param.section.value}]"
+                        if param
+                        else unknown_key(key, allowed)
                     )
                     problems.append(Problem(dotted, message, where))
                     continue
@@ -273,13 +262,13 @@ class SweepSpec:
                             f"a point may set levers and uncertainties, not [{param.section.value}]"
                             " values (set those in the base scenario)"
                             if param
-                            else _unknown(key, allowed)
+                            else unknown_key(key, allowed)
                         )
                         problems.append(
                             Problem(f"points[{i}].{key}", message, lines.in_point(i, key))
                         )
                         continue
-                    message = _check_value(param, value)
+                    message = check_value(param, value)
                     if message:
                         problems.append(
                             Problem(f"points[{i}].{key}", message, lines.in_point(i, key))
@@ -358,7 +347,7 @@ def _factor(name: str, spec: Any) -> tuple[Factor | None, str | None]:
         if param.kind not in (int, float):
             return None, f"is categorical; give a list of values ({param.allowed()})"
         for bound in ("low", "high"):
-            message = _check_value(param, spec[bound])
+            message = check_value(param, spec[bound])
             if message:
                 return None, f"{bound}: {message}"
         if spec["low"] >= spec["high"]:
@@ -368,7 +357,7 @@ def _factor(name: str, spec: Any) -> tuple[Factor | None, str | None]:
         if not spec:
             return None, "an empty list varies nothing"
         for value in spec:
-            message = _check_value(param, value)
+            message = check_value(param, value)
             if message:
                 return None, message
         return Factor(name, values=tuple(spec)), None
