@@ -5,7 +5,7 @@ A sweep file is TOML::
     name = "levers_lhs"
     description = "What the question is."
     scenario = "../scenarios/westminster_default.toml"   # base scenario, relative to this file
-    design = "lhs"        # grid | list | lhs | sobol | morris
+    design = "lhs"        # grid | list | lhs | sobol | morris (sweep.designs)
     samples = 64          # lhs: points; sobol: base N (N·(D+2) points); morris: trajectories
     replications = 4      # seeds per design point (the same seeds at every point)
     seed = 20240530       # root seed
@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from partnersim.experiments.sweep.designs import DESIGNS, TABLE, design_points
 from partnersim.schema.levers import PARAMETERS, Section
 from partnersim.schema.problems import (
     LineFinder,
@@ -46,7 +47,6 @@ from partnersim.schema.problems import (
 )
 from partnersim.schema.scenario import Scenario
 
-DESIGNS = ("grid", "list", "lhs", "sobol", "morris")
 _TOP = (
     "name",
     "description",
@@ -246,9 +246,9 @@ class SweepSpec:
 
         points: list[dict[str, Any]] = []
         raw_points = raw.get("points", [])
-        if design == "list":
+        if design in TABLE and TABLE[design].from_points:
             if not raw_points:
-                problems.append(Problem("points", "design 'list' needs [[points]] tables", None))
+                problems.append(Problem("points", f"design {design!r} needs [[points]] tables"))
             for i, point in enumerate(raw_points):
                 if not isinstance(point, Mapping):
                     problems.append(Problem(f"points[{i}]", "must be a table"))
@@ -276,36 +276,17 @@ class SweepSpec:
                 points.append(dict(point))
         else:
             if raw_points:
+                listed = " or ".join(repr(d.name) for d in TABLE.values() if d.from_points)
                 problems.append(
-                    Problem("points", f"only used with design = 'list', not {design!r}")
+                    Problem("points", f"only used with design = {listed}, not {design!r}")
                 )
             declared = any(isinstance(raw.get(t), Mapping) and raw[t] for t in _FACTOR_SECTIONS)
             if not factors and not declared:  # (a declared but invalid factor is reported above)
                 problems.append(
                     Problem("levers", "no factors to vary: add [levers] or [uncertainties]")
                 )
-            if design == "morris":
-                for f in factors:
-                    if f.values is not None and len(f.values) < 2:
-                        table = PARAMETERS[f.name].section.value
-                        problems.append(
-                            Problem(
-                                f"{table}.{f.name}",
-                                "a Morris design needs at least two values per factor",
-                                lines(table, f.name),
-                            )
-                        )
-            if design == "sobol" and samples & (samples - 1):
-                problems.append(
-                    Problem(
-                        "samples",
-                        f"a Sobol' design needs a power of two (got {samples}; e.g. "
-                        f"{1 << (samples - 1).bit_length()})",
-                        lines(None, "samples"),
-                    )
-                )
-            if design == "grid" and any(f.is_range for f in factors):
-                pass  # ranges are split into `levels` evenly spaced values
+            if design in TABLE:
+                problems.extend(TABLE[design].check(tuple(factors), samples, lines))
         if problems:
             raise SweepError(source, problems)
         assert base is not None
@@ -325,8 +306,6 @@ class SweepSpec:
             dict(raw),
         )
         # Every point must make a valid scenario (cross-field rules included).
-        from partnersim.experiments.sweep.design import design_points
-
         for i, point in enumerate(design_points(spec)):
             try:
                 base.evolve(**point)
