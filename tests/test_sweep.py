@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -13,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from partnersim import results
+from partnersim import data, results
 from partnersim.experiments.sweep import DESIGNS, SweepSpec, plan, run_sweep
 from partnersim.experiments.sweep.designs import TABLE
 
@@ -477,6 +478,44 @@ def test_report_writes_indices_and_figures(tmp_path):
         assert section in text
     assert list(report.glob("sensitivity_*.png"))
     assert list(report.glob("success_*.png"))
+    discovery = json.loads((report / "discovery.json").read_text())["missions"]
+    assert set(discovery) == set(data.MISSIONS)
+    for box in filter(None, discovery.values()):
+        assert set(box) == {"limits", "coverage", "density", "mass", "base_rate", "runs"}
+        assert all(set(lim) in ({"low", "high"}, {"values"}) for lim in box["limits"].values())
+
+
+def test_prim_boxes_are_written_as_data(tmp_path):
+    from partnersim.experiments.analysis import DiscoveryBox
+    from partnersim.experiments.report import write_discovery
+
+    limits = pd.DataFrame(
+        [
+            {"factor": "orchestration", "low": 0.25, "high": 1.0, "values": None},
+            {"factor": "shock", "low": float("nan"), "high": float("nan"), "values": ["none"]},
+        ]
+    )
+    box = DiscoveryBox("growth", limits, 0.6, 0.8, 0.3, 0.5, 40)
+    path = write_discovery({"growth": box, "nhs": None}, tmp_path)
+    assert json.loads(path.read_text()) == {
+        "missions": {
+            "growth": {
+                "limits": {
+                    "orchestration": {"low": 0.25, "high": 1.0},
+                    "shock": {"values": ["none"]},
+                },
+                "coverage": 0.6,
+                "density": 0.8,
+                "mass": 0.3,
+                "base_rate": 0.5,
+                "runs": 40,
+            },
+            "nhs": None,
+        }
+    }
+    # the table for people says the same in words
+    table = pd.read_csv(tmp_path / "discovery.csv")
+    assert table["box"].tolist() == ["0.25 ≤ orchestration ≤ 1; shock ∈ {none}"]
 
 
 def tiny_sweep(tmp_path: Path, body: str, name: str, steps: int = 8) -> Path:

@@ -206,6 +206,29 @@ class DiscoveryBox:
     base_rate: float
     runs: int
 
+    def to_dict(self) -> dict:
+        """The box as plain data (what ``report/discovery.json`` holds for one mission).
+
+        Returns:
+            ``limits`` maps each restricted factor to ``{"low", "high"}`` (a range) or
+            ``{"values"}`` (the categories kept); then ``coverage``, ``density``, ``mass``,
+            ``base_rate`` (share of all assessed runs that met the target) and ``runs``.
+        """
+        limits = {}
+        for row in self.limits.to_dict("records"):
+            if isinstance(row["values"], list | tuple):
+                limits[row["factor"]] = {"values": [str(v) for v in row["values"]]}
+            else:
+                limits[row["factor"]] = {"low": float(row["low"]), "high": float(row["high"])}
+        return {
+            "limits": limits,
+            "coverage": self.coverage,
+            "density": self.density,
+            "mass": self.mass,
+            "base_rate": self.base_rate,
+            "runs": self.runs,
+        }
+
 
 def discover(results: Results, mission: str) -> DiscoveryBox | None:
     """PRIM scenario discovery for ``mission``'s target being met (None if PRIM cannot run)."""
