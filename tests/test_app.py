@@ -11,6 +11,7 @@ import uuid
 
 import ipyvuetify as v
 import ipywidgets
+import pandas as pd
 import pytest
 import solara
 import solara.server.app
@@ -24,7 +25,7 @@ from partnersim.app import ComparePage, LiveModel, SweepExplorer
 from partnersim.app.controls import help_text, hint
 from partnersim.app.labels import describe, title
 from partnersim.app.session import LiveRun
-from partnersim.app.sweeps import parse_box, read_boxes, read_discovery
+from partnersim.app.sweeps import read_discovery
 from partnersim.plots import OKABE_ITO
 from partnersim.plots.network import build_layout, network_frames
 from partnersim.schema.levers import LEVERS, UNCERTAINTIES
@@ -509,13 +510,24 @@ def sweep_results(tmp_path_factory):
     shutil.rmtree(results)
 
 
-def write_discovery(folder, box: str) -> None:
-    """A report/discovery.csv as ``partnersim report`` writes it."""
+def span(factor: str, low: float, high: float) -> dict:
+    """A range restriction of a PRIM box, as scenario discovery finds it."""
+    return {"factor": factor, "low": low, "high": high, "values": None}
+
+
+def kept(factor: str, values: list[str]) -> dict:
+    """A categorical restriction of a PRIM box, as scenario discovery finds it."""
+    return {"factor": factor, "low": float("nan"), "high": float("nan"), "values": values}
+
+
+def write_discovery(folder, limits: list[dict]) -> None:
+    """A growth box (and no nhs box) in ``folder/report``, written as ``partnersim report`` does."""
+    from partnersim.experiments.analysis import DiscoveryBox
+    from partnersim.experiments.report import write_discovery as write
+
     (folder / "report").mkdir(exist_ok=True)
-    (folder / "report" / "discovery.csv").write_text(
-        f"mission,coverage,density,mass,base_rate,runs,box\ngrowth,0.8,0.9,0.3,0.4,8,{box}\n",
-        encoding="utf-8",
-    )
+    box = DiscoveryBox("growth", pd.DataFrame(limits), 0.8, 0.9, 0.3, 0.4, 8)
+    write({"growth": box, "nhs": None}, folder / "report")
 
 
 def scatter_spec(rc) -> dict:
@@ -568,7 +580,10 @@ def test_sweep_explorer_filters_runs(kernel_ctx, sweep_results):
 
 def test_sweep_explorer_draws_the_prim_box(kernel_ctx, sweep_results):
     folder = sweep_results / "s-run"
-    write_discovery(folder, "0.2 ≤ orchestration ≤ 0.7; 0.1 ≤ risk_share ≤ 0.5; shock ∈ {none}")
+    write_discovery(
+        folder,
+        [span("orchestration", 0.2, 0.7), span("risk_share", 0.1, 0.5), kept("shock", ["none"])],
+    )
     try:
         _, rc = solara.render(SweepExplorer(root=sweep_results), handle_error=False)
         spec = scatter_spec(rc)
@@ -597,21 +612,30 @@ def test_sweep_explorer_draws_the_prim_box(kernel_ctx, sweep_results):
         shutil.rmtree(folder / "report")
 
 
-def test_prim_boxes_are_read_from_the_report(tmp_path):
-    limits, unparsed = parse_box("0.2 ≤ orchestration ≤ 0.7; shock ∈ {none, pandemic}; odd")
-    assert [(lim.factor, lim.low, lim.high, lim.values) for lim in limits] == [
-        ("orchestration", 0.2, 0.7, None),
+def test_prim_boxes_are_read_from_the_report_as_data(tmp_path):
+    write_discovery(tmp_path, [span("risk_share", 1e-05, 0.8), kept("shock", ["none", "pandemic"])])
+    table, boxes = read_discovery(tmp_path / "report" / "discovery.json")
+    assert list(boxes) == ["growth"]  # no box for nhs
+    growth = boxes["growth"]
+    assert [(lim.factor, lim.low, lim.high, lim.values) for lim in growth.limits] == [
+        ("risk_share", 1e-05, 0.8, None),
         ("shock", None, None, ("none", "pandemic")),
     ]
-    assert unparsed == ("odd",)
-    write_discovery(tmp_path, "1e-05 ≤ risk_share ≤ 0.8")
-    boxes = read_boxes(tmp_path / "report" / "discovery.csv")
-    assert boxes["growth"].limits[0].low == 1e-05
-    assert boxes["growth"].coverage == 0.8
+    assert (growth.coverage, growth.density, growth.mass, growth.base_rate, growth.runs) == (
+        0.8,
+        0.9,
+        0.3,
+        0.4,
+        8,
+    )
     # the page reads the file once: the table shown and the boxes drawn
-    table, again = read_discovery(tmp_path / "report" / "discovery.csv")
-    assert list(table["mission"]) == ["growth"] and again == boxes
-    assert read_discovery(tmp_path / "nothing.csv") == (None, {})
+    assert list(table["mission"]) == ["growth"]
+    assert table["box"].tolist() == ["1e-05 ≤ risk_share ≤ 0.8; shock ∈ {none, pandemic}"]
+    assert "Shock (shock) ∈ {none, pandemic}" in growth.describe()
+    assert read_discovery(tmp_path / "nothing.json") == (None, {})
+    (tmp_path / "odd.json").write_text('{"missions": {"growth": {"limits": []}}}')
+    table, boxes = read_discovery(tmp_path / "odd.json")
+    assert table.empty and boxes == {}
 
 
 def test_results_columns_have_labels_with_units():

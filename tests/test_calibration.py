@@ -14,8 +14,14 @@ from partnersim.credibility.calibration import (
     goodness_of_fit,
     seed_sets,
     simulate,
-    status_quo_trends,
     step_sizes,
+)
+from partnersim.credibility.trends import (
+    fractional_year,
+    inverse,
+    slope,
+    status_quo_trends,
+    transform,
     trend_targets,
 )
 
@@ -93,6 +99,22 @@ def _history(path: str) -> dict:
     for key in path.split("."):
         table = table[key]
     return table
+
+
+@pytest.mark.parametrize("scale", ["linear", "log", "logit"])
+def test_trend_scales_invert_and_their_slope_is_the_derivative(scale):
+    for x in (5.0, 42.0, 87.5):
+        assert inverse(scale, float(transform(scale, x))) == pytest.approx(x)
+        h = 1e-6
+        numeric = float(transform(scale, x + h) - transform(scale, x - h)) / (2 * h)
+        assert slope(scale, x) == pytest.approx(numeric, rel=1e-5)
+    with pytest.raises(ValueError, match="unknown trend scale"):
+        transform("sqrt", 1.0)
+
+
+def test_fractional_year():
+    assert fractional_year("2024-01") == 2024
+    assert fractional_year("2024-07") == 2024.5
 
 
 def test_trend_targets_are_reproducible_from_history():

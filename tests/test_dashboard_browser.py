@@ -35,6 +35,10 @@ def free_port() -> int:
 
 def _small_sweep(folder) -> None:
     """A four-quarter sweep in ``folder/results`` with a scenario-discovery box in its report."""
+    import pandas as pd
+
+    from partnersim.experiments.analysis import DiscoveryBox
+    from partnersim.experiments.report import write_discovery
     from partnersim.experiments.sweep import run_sweep
 
     spec = folder / "sweep.toml"
@@ -47,11 +51,15 @@ def _small_sweep(folder) -> None:
     )
     out = folder / "results" / "s-run"
     run_sweep(spec, out=out, backend="serial")
+    limits = pd.DataFrame(
+        [
+            {"factor": "orchestration", "low": 0.2, "high": 0.7, "values": None},
+            {"factor": "risk_share", "low": 0.1, "high": 0.5, "values": None},
+        ]
+    )
     (out / "report").mkdir()
-    (out / "report" / "discovery.csv").write_text(  # as `partnersim report` writes it
-        "mission,coverage,density,mass,base_rate,runs,box\n"
-        "growth,0.8,0.9,0.3,0.4,8,0.2 ≤ orchestration ≤ 0.7; 0.1 ≤ risk_share ≤ 0.5\n",
-        encoding="utf-8",
+    write_discovery(  # as `partnersim report` writes it
+        {"growth": DiscoveryBox("growth", limits, 0.8, 0.9, 0.3, 0.4, 8)}, out / "report"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -13,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from partnersim import results
-from partnersim.experiments.sweep import SweepSpec, plan, run_sweep
+from partnersim import data, results
+from partnersim.experiments.sweep import DESIGNS, SweepSpec, plan, run_sweep
+from partnersim.experiments.sweep.designs import TABLE
 
 from .conftest import ROOT
 
@@ -74,6 +76,22 @@ def test_plan_records_seeds_and_uses_common_random_numbers(small_spec):
     seeds_by_rep = p.groupby("replication")["seed"].nunique()
     assert (seeds_by_rep == 1).all(), "each replication uses one seed at every point"
     assert p.groupby("point")["seed"].nunique().eq(2).all()
+
+
+@pytest.mark.parametrize("design", DESIGNS)
+def test_every_design_makes_the_points_its_table_entry_says(tmp_path, design):
+    entry = TABLE[design]
+    body = SMALL.replace('design = "lhs"', f'design = "{design}"').replace(
+        "samples = 5", "samples = 4"
+    )
+    if entry.from_points:
+        body = body.split("[levers]")[0] + "[[points]]\norchestration = 0.2\n[[points]]\n"
+        body += "devolution = 0.4\n"
+    spec = SweepSpec.from_toml(write_spec(tmp_path, body))
+    planned = plan(spec)
+    assert len(planned) == entry.size(spec) * spec.replications
+    assert any(c.startswith("u_") for c in planned) is not entry.from_points
+    assert (entry.sensitivity is None) is entry.from_points
 
 
 def test_serial_process_pool_and_dask_cluster_agree(small_spec, tmp_path):
@@ -460,6 +478,44 @@ def test_report_writes_indices_and_figures(tmp_path):
         assert section in text
     assert list(report.glob("sensitivity_*.png"))
     assert list(report.glob("success_*.png"))
+    discovery = json.loads((report / "discovery.json").read_text())["missions"]
+    assert set(discovery) == set(data.MISSIONS)
+    for box in filter(None, discovery.values()):
+        assert set(box) == {"limits", "coverage", "density", "mass", "base_rate", "runs"}
+        assert all(set(lim) in ({"low", "high"}, {"values"}) for lim in box["limits"].values())
+
+
+def test_prim_boxes_are_written_as_data(tmp_path):
+    from partnersim.experiments.analysis import DiscoveryBox
+    from partnersim.experiments.report import write_discovery
+
+    limits = pd.DataFrame(
+        [
+            {"factor": "orchestration", "low": 0.25, "high": 1.0, "values": None},
+            {"factor": "shock", "low": float("nan"), "high": float("nan"), "values": ["none"]},
+        ]
+    )
+    box = DiscoveryBox("growth", limits, 0.6, 0.8, 0.3, 0.5, 40)
+    path = write_discovery({"growth": box, "nhs": None}, tmp_path)
+    assert json.loads(path.read_text()) == {
+        "missions": {
+            "growth": {
+                "limits": {
+                    "orchestration": {"low": 0.25, "high": 1.0},
+                    "shock": {"values": ["none"]},
+                },
+                "coverage": 0.6,
+                "density": 0.8,
+                "mass": 0.3,
+                "base_rate": 0.5,
+                "runs": 40,
+            },
+            "nhs": None,
+        }
+    }
+    # the table for people says the same in words
+    table = pd.read_csv(tmp_path / "discovery.csv")
+    assert table["box"].tolist() == ["0.25 ≤ orchestration ≤ 1; shock ∈ {none}"]
 
 
 def tiny_sweep(tmp_path: Path, body: str, name: str, steps: int = 8) -> Path:
@@ -479,7 +535,7 @@ def tiny_sweep(tmp_path: Path, body: str, name: str, steps: int = 8) -> Path:
 
 def test_report_on_an_lhs_sweep_varying_start_step(tmp_path):
     """SALib reserves names ending in '_step'; partnersim's factor names must still work."""
-    from partnersim.experiments import analysis, report
+    from partnersim.experiments import report
 
     spec = tiny_sweep(
         tmp_path,
@@ -497,7 +553,7 @@ def test_report_on_an_lhs_sweep_varying_start_step(tmp_path):
     inside = (sens["low"] <= sens["estimate"] + 1e-9) & (sens["estimate"] <= sens["high"] + 1e-9)
     assert inside.mean() > 0.9
     assert "bootstrap_shift" in sens
-    assert analysis.DELTA_MIN_POINTS <= 32
+    assert TABLE["lhs"].sensitivity.min_points <= 32
 
 
 def test_report_says_why_a_small_grid_has_no_indices(tmp_path):

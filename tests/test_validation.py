@@ -11,19 +11,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from partnersim.credibility.validation import (
+from partnersim.credibility.checks import (
     Check,
-    calibration_markdown,
     crowding_verdict,
     mean_ci,
     nhs_verdict,
     patience_verdict,
     risk_verdict,
-    run_validation,
     sign_resolved,
     technology_verdict,
-    to_markdown,
 )
+from partnersim.credibility.experiments import run_validation
+from partnersim.credibility.writing import calibration_markdown, to_markdown
 from partnersim.runs.summary import wilson_interval
 
 from .conftest import ROOT

@@ -11,9 +11,10 @@ a plotted factor, and the runs inside the whole box stand out.
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ import solara
 
 from partnersim.app.labels import describe, title
 from partnersim.app.settings import results_dir
+from partnersim.experiments.report import DISCOVERY
 from partnersim.plots import OKABE_ITO
 from partnersim.runs.outcomes import OUTCOMES
 
@@ -59,23 +61,44 @@ class Limit:
             return column.astype(str).isin(self.values)
         return pd.to_numeric(column, errors="coerce").between(self.low, self.high)
 
-    def describe(self) -> str:
-        """The restriction in words, with the factor's label."""
-        label = describe(self.factor)[0]
+    def describe(self, labelled: bool = True) -> str:
+        """The restriction in words, with the factor's label (or its name alone)."""
+        label = f"{describe(self.factor)[0]} ({self.factor})" if labelled else self.factor
         if self.values is not None:
-            return f"{label} ({self.factor}) ∈ {{{', '.join(self.values)}}}"
-        return f"{self.low:.3g} ≤ {label} ({self.factor}) ≤ {self.high:.3g}"
+            return f"{label} ∈ {{{', '.join(self.values)}}}"
+        return f"{self.low:.3g} ≤ {label} ≤ {self.high:.3g}"
 
 
 @dataclass(frozen=True, slots=True)
 class Box:
-    """A mission's PRIM box as written to ``report/discovery.csv``."""
+    """A mission's PRIM box as ``partnersim report`` writes it to ``report/discovery.json``."""
 
     mission: str
     limits: tuple[Limit, ...]
     coverage: float
     density: float
-    unparsed: tuple[str, ...] = ()
+    mass: float
+    base_rate: float
+    runs: int
+
+    @classmethod
+    def from_dict(cls, mission: str, box: Mapping[str, Any]) -> Box:
+        """One mission's entry of ``discovery.json`` (the data of ``DiscoveryBox.to_dict``)."""
+        limits = tuple(
+            Limit(factor, values=tuple(map(str, limit["values"])))
+            if "values" in limit
+            else Limit(factor, low=float(limit["low"]), high=float(limit["high"]))
+            for factor, limit in box["limits"].items()
+        )
+        return cls(
+            mission,
+            limits,
+            float(box["coverage"]),
+            float(box["density"]),
+            float(box["mass"]),
+            float(box["base_rate"]),
+            int(box["runs"]),
+        )
 
     def limit(self, factor: str) -> Limit | None:
         """The restriction on ``factor``, if the box restricts it."""
@@ -89,61 +112,39 @@ class Box:
                 inside &= lim.contains(runs[lim.factor])
         return inside
 
-
-_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf"
-_RANGE = re.compile(
-    rf"^\s*(?P<low>{_NUMBER})\s*≤\s*(?P<name>[A-Za-z_]\w*)\s*≤\s*(?P<high>{_NUMBER})\s*$"
-)
-_SET = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*∈\s*\{(?P<values>.*)\}\s*$")
-
-
-def parse_box(text: str) -> tuple[tuple[Limit, ...], tuple[str, ...]]:
-    """The restrictions of a ``box`` cell (``"0.2 ≤ orchestration ≤ 0.9; shock ∈ {none}"``).
-
-    Returns the parsed limits and any parts that could not be read.
-    """
-    limits, unparsed = [], []
-    for part in str(text).split(";") if isinstance(text, str) else []:
-        if not part.strip():
-            continue
-        if m := _RANGE.match(part):
-            limits.append(Limit(m["name"], low=float(m["low"]), high=float(m["high"])))
-        elif m := _SET.match(part):
-            values = tuple(v.strip() for v in m["values"].split(",") if v.strip())
-            limits.append(Limit(m["name"], values=values))
-        else:
-            unparsed.append(part.strip())
-    return tuple(limits), tuple(unparsed)
+    def describe(self, labelled: bool = True) -> str:
+        """The box's restrictions in words, with the factors' labels (or their names alone)."""
+        return "; ".join(lim.describe(labelled) for lim in self.limits) or "no restriction"
 
 
 def read_discovery(path: Path) -> tuple[pd.DataFrame | None, dict[str, Box]]:
-    """``report/discovery.csv`` as a table and its PRIM boxes by mission.
+    """The PRIM boxes of a ``report/discovery.json``, by mission, and a table of them to show.
 
-    The table is None when there is no such file, and empty when it cannot be read; the boxes
-    are empty when there are none.
+    Missions PRIM could not run on (null in the file) have no box. The table is None when
+    there is no such file, and empty (with no boxes) when it cannot be read as PRIM boxes.
     """
     try:
-        table = pd.read_csv(path)
+        missions = json.loads(path.read_text(encoding="utf-8"))["missions"]
+        boxes = {m: Box.from_dict(m, box) for m, box in missions.items() if box is not None}
     except FileNotFoundError:
         return None, {}
-    except (OSError, ValueError, pd.errors.EmptyDataError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return pd.DataFrame(), {}
-    boxes = {}
-    for row in table.to_dict("records"):
-        limits, unparsed = parse_box(row.get("box"))
-        boxes[str(row["mission"])] = Box(
-            str(row["mission"]),
-            limits,
-            float(row.get("coverage", np.nan)),
-            float(row.get("density", np.nan)),
-            unparsed,
-        )
+    table = pd.DataFrame(
+        [
+            {
+                "mission": b.mission,
+                "coverage": b.coverage,
+                "density": b.density,
+                "mass": b.mass,
+                "base rate": b.base_rate,
+                "runs": b.runs,
+                "box": b.describe(labelled=False),
+            }
+            for b in boxes.values()
+        ]
+    )
     return table, boxes
-
-
-def read_boxes(path: Path) -> dict[str, Box]:
-    """The PRIM boxes of ``report/discovery.csv``, by mission (empty if there are none)."""
-    return read_discovery(path)[1]
 
 
 # -- the scatter --------------------------------------------------------------------------------
@@ -393,7 +394,7 @@ def SweepView(loaded):
     filter_factor, set_filter_factor = solara.use_state(factors[0])
     window, set_window = solara.use_state(_filter_state(runs, factors[0], listed[factors[0]]))
 
-    discovery = loaded.path / "report" / "discovery.csv"
+    discovery = loaded.path / "report" / DISCOVERY
     table, boxes = solara.use_memo(lambda: read_discovery(discovery), dependencies=[str(discovery)])
     first_box = next((m for m in boxes if default_y.startswith(f"{m}_")), next(iter(boxes), NONE))
     box_choice, set_box_choice = solara.use_state(first_box)
@@ -482,10 +483,7 @@ def SweepView(loaded):
         if boxes:
             if box is not None:
                 solara.Markdown(
-                    f"**{box.mission}** box: "
-                    + ("; ".join(lim.describe() for lim in box.limits) or "no restriction")
-                    + (f" (not read: {'; '.join(box.unparsed)})" if box.unparsed else ""),
-                    style={"font-size": "0.9em"},
+                    f"**{box.mission}** box: {box.describe()}", style={"font-size": "0.9em"}
                 )
             solara.DataFrame(table)
         else:

@@ -584,13 +584,10 @@ def validate_patterns(
     ] = None,
 ) -> None:
     """Check the literature's stylised facts over seeds; report where the model disagrees."""
-    from partnersim.credibility.validation import (
-        VERDICT,
-        calibration_markdown,
-        run_validation,
-        to_markdown,
-    )
-    from partnersim.credibility.validation import figures as draw
+    from partnersim.credibility.checks import VERDICT
+    from partnersim.credibility.experiments import run_validation
+    from partnersim.credibility.writing import calibration_markdown, splice, to_markdown
+    from partnersim.credibility.writing import figures as draw
 
     result = run_validation(n_seeds=seeds, n_businesses=businesses)
     checks = result.checks
@@ -603,8 +600,6 @@ def validate_patterns(
         for path in draw(result, figures):
             typer.echo(f"wrote {path}")
     if write is not None:
-        from partnersim.credibility.docs import splice
-
         text = write.read_text(encoding="utf-8") if write.exists() else ""
         text = splice(text, "CALIBRATION", calibration_markdown(), append=True)
         text = splice(text, "PATTERNS", to_markdown(checks, command), append=True)

@@ -8,11 +8,11 @@ the committed document matches.
 from __future__ import annotations
 
 import math
-import re
 import sys
 from pathlib import Path
 
 from partnersim import data
+from partnersim.credibility.writing import splice
 from partnersim.schema.levers import SECTIONS
 
 
@@ -107,20 +107,6 @@ GENERATORS = {
     "missions": missions_table,
     "structural": structural_table,
 }
-
-
-def splice(text: str, marker: str, body: str, *, append: bool = False) -> str:
-    """Put ``body`` between the lines ``<!-- BEGIN {marker} -->`` and ``<!-- END {marker} -->``.
-
-    Every such region of ``text`` is replaced. If there is none, ``text`` is returned
-    unchanged, or with the marked region appended when ``append`` is true.
-    """
-    start, stop = f"<!-- BEGIN {marker} -->\n", f"<!-- END {marker} -->"
-    section = start + body + "\n" + stop
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(stop), re.DOTALL)
-    if pattern.search(text):
-        return pattern.sub(lambda _: section, text)
-    return text + "\n" + section + "\n" if append else text
 
 
 def render(text: str) -> str:

@@ -2,11 +2,13 @@
 
 * **Sensitivity** (:func:`sensitivity`): for Sobol designs, first- and total-order Sobol'
   indices (SALib ``sobol.analyze``); for Morris designs, μ* and σ (``morris.analyze``); for
-  other designs (LHS, grid, list), the moment-independent δ and first-order S1 of SALib's
-  ``delta`` method, which accepts any sample. Each outcome is averaged over the replications at
-  a design point; confidence intervals come from a bootstrap over replications (each bootstrap
-  draws, at every point, replications with replacement and recomputes the indices), re-centred
-  on the estimate. Designs too small or incomplete for their method get a note instead.
+  LHS and grid designs, the moment-independent δ and first-order S1 of SALib's ``delta``
+  method, which accepts any sample; for list designs, none. Each outcome is averaged over the
+  replications at a design point; confidence intervals come from a bootstrap over replications
+  (each bootstrap draws, at every point, replications with replacement and recomputes the
+  indices), re-centred on the estimate. Designs too small or incomplete for their method get a
+  note instead. Which method applies, and how many points it needs, is each design's entry in
+  :data:`partnersim.experiments.sweep.designs.TABLE`.
 * **Scenario discovery** (:func:`discover`): PRIM (EMA Workbench's ``analysis.prim``) on each
   mission's "target met" outcome over the factors; the reported box is the densest on the
   peeling trajectory that still covers at least half of the runs that met the target.
@@ -22,13 +24,18 @@ import io
 import itertools
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from partnersim.results import Results
 from partnersim.runs.outcomes import OUTCOMES as DECLARED
+from partnersim.runs.outcomes import mission_column
 from partnersim.runs.summary import wilson_interval
+
+if TYPE_CHECKING:
+    from partnersim.experiments.sweep.designs import Sensitivity
 
 OUTCOMES = tuple(o.name for o in DECLARED if o.sensitivity)
 """Outcomes analysed by default: those declared ``sensitivity=True``."""
@@ -81,7 +88,7 @@ def sensitivity(
         ``bootstrap_shift``, ``method``. ``frame.attrs["notes"]`` says why indices were
         not computed, if any were not.
     """
-    from partnersim.experiments.sweep.design import salib_problem
+    from partnersim.experiments.sweep.designs import TABLE, salib_problem
     from partnersim.experiments.sweep.execute import load_spec
 
     spec = load_spec(results.path)
@@ -89,34 +96,34 @@ def sensitivity(
     # SALib reserves some name suffixes (e.g. "_step"); it sees neutral aliases.
     problem = {**salib_problem(spec), "names": [f"x{i}" for i in range(len(names))]}
     runs = _ok(results)
-    design = spec.design
+    design = TABLE[spec.design]
+    analysis = design.sensitivity
     notes: list[str] = []
     frame = pd.DataFrame(columns=SENSITIVITY_COLUMNS)
     frame.attrs["notes"] = notes
     m = results.manifest
     planned = int(m["runs_planned"]) // max(int(m["replications"]), 1)
     points = np.sort(runs["point"].unique()) if len(runs) else np.zeros(0, int)
-    if design == "list":
-        notes.append("a list design has no sampling structure for sensitivity indices")
+    if analysis is None:
+        notes.append(f"a {design.name} design has no sampling structure for sensitivity indices")
         return frame
-    if design in ("sobol", "morris") and len(points) < planned:
+    if analysis.every_point and len(points) < planned:
         notes.append(
             f"{planned - len(points)} of {planned} design points have no successful run; "
-            f"{design} indices need every point of the design (rerun or fix the failing runs)"
+            f"{design.name} indices need every point of the design (rerun or fix the failing runs)"
         )
         return frame
-    minimum = {"sobol": 4, "morris": 4}.get(design, DELTA_MIN_POINTS)
-    if len(points) < minimum:
+    if len(points) < analysis.min_points:
         notes.append(
-            f"{len(points)} design points are too few for the {design} design's indices "
-            f"(at least {minimum} needed{'; use more samples' if design != 'grid' else ''})"
+            f"{len(points)} design points are too few for the {design.name} design's indices "
+            f"(at least {analysis.min_points} needed"
+            f"{'; use more samples' if design.uses_samples else ''})"
         )
         return frame
     units = runs.groupby("point")[[f"u_{n}" for n in names]].first().loc[points].to_numpy()
     rng = np.random.default_rng(seed)
     point_of_run = runs["point"].to_numpy()
     by_point = [np.flatnonzero(point_of_run == p) for p in points]
-    method = {"sobol": "Sobol'", "morris": "Morris"}.get(design, "delta (moment-independent)")
     rows = []
     for outcome in outcomes:
         if outcome not in runs:
@@ -127,7 +134,7 @@ def sensitivity(
             y = np.array([values[i].mean() for i in sample])
             if not np.all(np.isfinite(y)) or np.std(y) == 0:
                 return {}
-            return _salib_indices(design, problem, units, y, seed)
+            return _indices(analysis, problem, units, y, seed)
 
         raw = indices(by_point)
         if not raw:
@@ -154,7 +161,7 @@ def sensitivity(
                         "low": float(q_low[i] - shift[i]),
                         "high": float(q_high[i] - shift[i]),
                         "bootstrap_shift": float(shift[i]),
-                        "method": method,
+                        "method": analysis.method,
                     }
                 )
     if rows:
@@ -163,12 +170,8 @@ def sensitivity(
     return frame
 
 
-DELTA_MIN_POINTS = 30
-"""Fewest design points for SALib's delta method (it bins the sample; small ones give NaN)."""
-
-
-def _salib_indices(design: str, problem: dict, units: np.ndarray, y: np.ndarray, seed: int):
-    """One set of SALib indices for per-point outcomes ``y`` ({} if SALib cannot give them)."""
+def _indices(analysis: Sensitivity, problem: dict, units: np.ndarray, y: np.ndarray, seed: int):
+    """``analysis``'s indices for per-point outcomes ``y`` ({} if SALib cannot give them)."""
     # record=True: SALib resets the warning filters inside analyze(), so "ignore" would not hold.
     with (
         warnings.catch_warnings(record=True),
@@ -176,21 +179,7 @@ def _salib_indices(design: str, problem: dict, units: np.ndarray, y: np.ndarray,
         contextlib.redirect_stderr(io.StringIO()),
     ):
         try:
-            if design == "sobol":
-                from SALib.analyze import sobol
-
-                r = sobol.analyze(problem, y, calc_second_order=False, num_resamples=2, seed=seed)
-                out = {"S1": r["S1"], "ST": r["ST"]}
-            elif design == "morris":
-                from SALib.analyze import morris
-
-                r = morris.analyze(problem, units, y, num_resamples=2, seed=seed)
-                out = {"mu_star": r["mu_star"], "sigma": r["sigma"]}
-            else:
-                from SALib.analyze import delta
-
-                r = delta.analyze(problem, units, y, num_resamples=2, seed=seed)
-                out = {"delta": r["delta_raw"], "S1": r["S1"]}
+            out = analysis.compute(problem, units, y, seed)
         except (ValueError, RuntimeError, ZeroDivisionError, IndexError):
             return {}
     out = {k: np.asarray(v, dtype=float) for k, v in out.items()}
@@ -210,6 +199,29 @@ class DiscoveryBox:
     base_rate: float
     runs: int
 
+    def to_dict(self) -> dict:
+        """The box as plain data (what ``report/discovery.json`` holds for one mission).
+
+        Returns:
+            ``limits`` maps each restricted factor to ``{"low", "high"}`` (a range) or
+            ``{"values"}`` (the categories kept); then ``coverage``, ``density``, ``mass``,
+            ``base_rate`` (share of all assessed runs that met the target) and ``runs``.
+        """
+        limits = {}
+        for row in self.limits.to_dict("records"):
+            if isinstance(row["values"], list | tuple):
+                limits[row["factor"]] = {"values": [str(v) for v in row["values"]]}
+            else:
+                limits[row["factor"]] = {"low": float(row["low"]), "high": float(row["high"])}
+        return {
+            "limits": limits,
+            "coverage": self.coverage,
+            "density": self.density,
+            "mass": self.mass,
+            "base_rate": self.base_rate,
+            "runs": self.runs,
+        }
+
 
 def discover(results: Results, mission: str) -> DiscoveryBox | None:
     """PRIM scenario discovery for ``mission``'s target being met (None if PRIM cannot run)."""
@@ -218,7 +230,7 @@ def discover(results: Results, mission: str) -> DiscoveryBox | None:
         from ema_workbench.analysis import prim
 
     runs = _ok(results)
-    column = f"{mission}_met"
+    column = mission_column(mission, "met")
     runs = runs[runs[column].notna()] if column in runs else runs.iloc[0:0]
     names = [f["name"] for f in factors(results)]
     y = runs[column].to_numpy(dtype=bool) if len(runs) else np.zeros(0, bool)
@@ -263,7 +275,7 @@ def discover(results: Results, mission: str) -> DiscoveryBox | None:
 def success_by_region(results: Results, mission: str) -> pd.DataFrame:
     """P(target met) in each third of every range factor and at each list value."""
     runs = _ok(results)
-    column = f"{mission}_met"
+    column = mission_column(mission, "met")
     if column not in runs:
         return pd.DataFrame()
     runs = runs[runs[column].notna()]

@@ -1,12 +1,14 @@
 """``partnersim report DIR``: sensitivity, scenario discovery and success by region, written out.
 
 Writes ``report/report.md`` (tables and links to figures), ``report/sensitivity.csv``,
-``report/success_by_region.csv``, ``report/discovery.csv`` and PNG figures into the sweep's
-folder. Every table is also returned, for notebooks.
+``report/success_by_region.csv``, the PRIM boxes as data (``report/discovery.json``, which the
+dashboard reads; ``report/discovery.csv`` is the same boxes as a table for people) and PNG
+figures into the sweep's folder. Every table is also returned, for notebooks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +17,10 @@ import pandas as pd
 
 from partnersim import data
 from partnersim.experiments import analysis
-from partnersim.results import Results, load
+from partnersim.results import Results, load, write_json
+
+DISCOVERY = "discovery.json"
+"""The PRIM boxes as data, in a sweep's ``report`` folder (see :func:`write_discovery`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,23 +48,7 @@ def build(results: Results | str | Path, n_boot: int = 100) -> Report:
     )
     sens.to_csv(out / "sensitivity.csv", index=False)
     success.to_csv(out / "success_by_region.csv", index=False)
-    pd.DataFrame(
-        [
-            {
-                "mission": m,
-                "coverage": b.coverage,
-                "density": b.density,
-                "mass": b.mass,
-                "base_rate": b.base_rate,
-                "runs": b.runs,
-                "box": "; ".join(
-                    _describe_limit(r, exact=True) for r in b.limits.to_dict("records")
-                ),
-            }
-            for m, b in boxes.items()
-            if b is not None
-        ]
-    ).to_csv(out / "discovery.csv", index=False)
+    write_discovery(boxes, out)
 
     figures = []
     if len(sens):
@@ -120,14 +109,43 @@ def build(results: Results | str | Path, n_boot: int = 100) -> Report:
     return Report(sens, boxes, success, out)
 
 
-def _describe_limit(row: dict, exact: bool = False) -> str:
-    """A box limit in words; ``exact`` keeps full precision (for the CSV that tools read)."""
-    if row.get("values") is not None and not (
-        isinstance(row["values"], float) and np.isnan(row["values"])
-    ):
+def write_discovery(boxes: Mapping[str, analysis.DiscoveryBox | None], folder: Path) -> Path:
+    """Write the PRIM boxes to ``folder``: as data (JSON) and as a table for people (CSV).
+
+    ``discovery.json`` holds ``{"missions": {mission: box}}``, each box as
+    :meth:`~partnersim.experiments.analysis.DiscoveryBox.to_dict` gives it (limits per
+    restricted factor, coverage, density, mass, base rate, runs), or null for a mission PRIM
+    could not run on. ``discovery.csv`` describes the same boxes in words; nothing reads it back.
+
+    Returns:
+        The path of the JSON file.
+    """
+    path = folder / DISCOVERY
+    write_json({"missions": {m: b.to_dict() if b else None for m, b in boxes.items()}}, path)
+    pd.DataFrame(
+        [
+            {
+                "mission": m,
+                "coverage": b.coverage,
+                "density": b.density,
+                "mass": b.mass,
+                "base_rate": b.base_rate,
+                "runs": b.runs,
+                "box": "; ".join(_describe_limit(r) for r in b.limits.to_dict("records")),
+            }
+            for m, b in boxes.items()
+            if b is not None
+        ],
+        columns=["mission", "coverage", "density", "mass", "base_rate", "runs", "box"],
+    ).to_csv(folder / "discovery.csv", index=False)
+    return path
+
+
+def _describe_limit(row: dict) -> str:
+    """A box limit in words."""
+    if isinstance(row.get("values"), list | tuple):
         return f"{row['factor']} ∈ {{{', '.join(row['values'])}}}"
-    fmt = repr if exact else (lambda v: f"{v:.3g}")
-    return f"{fmt(float(row['low']))} ≤ {row['factor']} ≤ {fmt(float(row['high']))}"
+    return f"{row['low']:.3g} ≤ {row['factor']} ≤ {row['high']:.3g}"
 
 
 def _markdown(results, sens, boxes, success, figures) -> str:

@@ -30,7 +30,7 @@ def format_value(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.3g}"
 
 
-def _year(step: np.ndarray | float) -> np.ndarray | float:
+def decimal_year(step: np.ndarray | float) -> np.ndarray | float:
     """Decimal year at the end of ``step`` (step 0 is the start of the first quarter)."""
     start = data.start_quarter()
     year, q = int(start[:4]), int(start[-1])
@@ -56,7 +56,7 @@ def _bands(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def _draw_band(ax, frame: pd.DataFrame, column: str, colour: str, label: str | None) -> None:
     b = _bands(frame, column)
-    x = _year(b.index.to_numpy())
+    x = decimal_year(b.index.to_numpy())
     if np.nanmax(np.abs(b["high"] - b["low"]), initial=0.0) > 0:  # one seed: no band to draw
         ax.fill_between(x, b["low"], b["high"], color=colour, alpha=0.2, linewidth=0)
     ax.plot(x, b["median"], color=colour, linewidth=1.8, label=label)
@@ -75,11 +75,11 @@ def missions_layout() -> Figure:
     fig = Figure(figsize=(13, 7.5))
     fig.subplots_adjust(left=0.06, right=0.985, top=0.91, bottom=0.13, wspace=0.32, hspace=0.38)
     axes = fig.subplots(2, 3).ravel()
-    x_range = (_year(0), _year(40))
+    x_range = (decimal_year(0), decimal_year(40))
     for ax, m in zip(axes, data.missions(), strict=False):
         ax.axhline(m.target, color="#444444", linestyle="--", linewidth=1)
         ax.plot(
-            [_year(m.deadline_step)],
+            [decimal_year(m.deadline_step)],
             [m.target],
             marker="*",
             color="#000000",
@@ -87,7 +87,7 @@ def missions_layout() -> Figure:
             zorder=5,
         )
         for milestone in m.milestones:
-            x = _year(milestone.deadline_step)
+            x = decimal_year(milestone.deadline_step)
             ax.plot([x], [milestone.target], marker="D", color="#444444", markersize=5)
         ax.set_title(m.label)
         ax.set_ylabel(f"{m.indicator}\n({m.unit})", fontsize=8)
@@ -116,7 +116,7 @@ def fill_missions(
         late = m.deadline_step > 0.7 * last
         ax.annotate(
             f"target {format_value(m.target)} by {m.target_deadline}",
-            (_year(m.deadline_step), m.target),
+            (decimal_year(m.deadline_step), m.target),
             textcoords="offset points",
             xytext=(-6 if late else 4, 6 if m.higher_is_better else -14),
             ha="right" if late else "left",

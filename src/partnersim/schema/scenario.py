@@ -30,13 +30,9 @@ imports the model.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
-import math
-import numbers
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,50 +48,21 @@ from partnersim.schema.levers import (
     Section,
     timing_lever,
 )
+from partnersim.schema.problems import (
+    LineFinder,
+    Problem,
+    ScenarioError,
+    check_value,
+    load_toml,
+    toml_value,
+    unknown_key,
+)
 
 SCHEMA_VERSION = 1
 """Bumped when the meaning of a scenario value changes, so old hashes stop matching."""
 
 _TOP_LEVEL = ("name", "description", "extends")
 _TABLES = (*(s.value for s in Section), "start_steps")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with a scenario, located as precisely as the input allows."""
-
-    key: str
-    message: str
-    line: int | None = None
-
-
-class ScenarioError(ValueError):
-    """A scenario (file, dict or keyword arguments) that cannot be used.
-
-    Attributes:
-        source: the file (or a description of the input) the problems were found in.
-        problems: every problem found, each naming its key.
-    """
-
-    def __init__(self, source: str, problems: list[Problem], via: tuple[str, ...] = ()):
-        self.source = source
-        self.problems = problems
-        self.via = via  # the files that extend ``source``, nearest first
-        super().__init__(self._render())
-
-    @property
-    def key(self) -> str:
-        """The key of the first problem."""
-        return self.problems[0].key
-
-    def _render(self) -> str:
-        lines = []
-        for p in self.problems:
-            where = f"{self.source}:{p.line}" if p.line else self.source
-            lines.append(f"{where}: {p.key}: {p.message}")
-        if self.via:
-            lines.append(f"  (a parent of {' <- '.join(self.via)}, through `extends`)")
-        return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -143,8 +110,8 @@ class Scenario:
         if resolved in _seen:
             cycle = " -> ".join(p.name for p in (*_seen, resolved))
             raise ScenarioError(str(path), [Problem("extends", f"inheritance cycle: {cycle}")])
-        text, data = _load_toml(path)
-        lines = _LineFinder(text)
+        text, data = load_toml(path)
+        lines = LineFinder(text)
         parent_ref = data.pop("extends", None)
         if parent_ref is not None:
             if not isinstance(parent_ref, str) or not parent_ref.strip():
@@ -193,7 +160,7 @@ class Scenario:
         *,
         source: str = "<dict>",
         path: Path | None = None,
-        _lines: _LineFinder | None = None,
+        _lines: LineFinder | None = None,
     ) -> Scenario:
         """Validate a scenario given as nested tables (the parsed form of a file).
 
@@ -202,13 +169,15 @@ class Scenario:
                 cross-field rule.
         """
         problems: list[Problem] = []
-        lines = _lines or _LineFinder("")
+        lines = _lines or LineFinder("")
         if not isinstance(data, Mapping):
             raise ScenarioError(source, [Problem("<root>", "a scenario must be a table")])
         for key in data:
             if key not in _TOP_LEVEL and key not in _TABLES:
                 problems.append(
-                    Problem(str(key), _unknown(str(key), (*_TOP_LEVEL, *_TABLES)), lines(None, key))
+                    Problem(
+                        str(key), unknown_key(str(key), (*_TOP_LEVEL, *_TABLES)), lines(None, key)
+                    )
                 )
         if "extends" in data:
             problems.append(
@@ -233,7 +202,7 @@ class Scenario:
                         Problem(dotted, _unknown_param(key, section), lines(section, key))
                     )
                     continue
-                message = _check_value(declared[key], value)
+                message = check_value(declared[key], value)
                 if message:
                     problems.append(Problem(dotted, message, lines(section, key)))
                 else:
@@ -381,7 +350,7 @@ class Scenario:
             elif key in PARAMETERS:
                 data.setdefault(PARAMETERS[key].section.value, {})[key] = value
             else:
-                problems.append(Problem(key, _unknown(key, (*PARAMETERS, "start_steps"))))
+                problems.append(Problem(key, unknown_key(key, (*PARAMETERS, "start_steps"))))
         if problems:
             raise ScenarioError("<keyword arguments>", problems)
         return Scenario.from_dict(data, source="<keyword arguments>", path=None)
@@ -398,12 +367,12 @@ class Scenario:
     def to_toml(self) -> str:
         """Serialise to TOML; ``Scenario.from_dict(tomllib.loads(s.to_toml()))`` equals ``s``."""
         data = self.to_dict()
-        lines = [f"name = {_toml_value(data.pop('name'))}"]
-        lines.append(f"description = {_toml_value(data.pop('description'))}")
+        lines = [f"name = {toml_value(data.pop('name'))}"]
+        lines.append(f"description = {toml_value(data.pop('description'))}")
         for table, content in data.items():
             lines.append("")
             lines.append(f"[{table}]")
-            lines.extend(f"{k} = {_toml_value(v)}" for k, v in content.items())
+            lines.extend(f"{k} = {toml_value(v)}" for k, v in content.items())
         return "\n".join(lines) + "\n"
 
     def levers(self) -> dict[str, Any]:
@@ -420,29 +389,6 @@ def _restore(name, description, values, start_steps, path) -> Scenario:
 # -- validation helpers --------------------------------------------------------------------------
 
 
-def _check_value(param: Parameter, value: Any) -> str | None:
-    """Return why ``value`` is not allowed for ``param``, or ``None`` if it is."""
-    allowed = f"allowed: {param.allowed()} ({param.unit})" if param.unit else param.allowed()
-    if param.kind is bool:
-        return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
-    if param.kind is str:
-        if not isinstance(value, str) or (param.choices and value not in param.choices):
-            return f"{value!r} is not allowed; {allowed}"
-        return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        wanted = "an integer" if param.kind is int else "a number"
-        return f"must be {wanted}, got {type(value).__name__} {value!r}; {allowed}"
-    if param.kind is int and not isinstance(value, numbers.Integral):
-        return f"must be an integer, got {value!r}; {allowed}"
-    if not math.isfinite(value):
-        return f"must be finite, got {value!r}; {allowed}"
-    if (param.low is not None and value < param.low) or (
-        param.high is not None and value > param.high
-    ):
-        return f"{value!r} is out of range; {allowed}"
-    return None
-
-
 def _coerce(param: Parameter, value: Any) -> Any:
     if param.kind is float:
         return float(value)
@@ -451,7 +397,7 @@ def _coerce(param: Parameter, value: Any) -> Any:
     return value
 
 
-def _check_start_steps(table: Any, problems: list[Problem], lines: _LineFinder) -> dict[str, int]:
+def _check_start_steps(table: Any, problems: list[Problem], lines: LineFinder) -> dict[str, int]:
     if not isinstance(table, Mapping):
         problems.append(Problem("start_steps", "must be a table", lines(None, "start_steps")))
         return {}
@@ -460,9 +406,11 @@ def _check_start_steps(table: Any, problems: list[Problem], lines: _LineFinder) 
     for key, value in table.items():
         dotted = f"start_steps.{key}"
         if key not in LEVER_NAMES:
-            problems.append(Problem(dotted, _unknown(key, LEVER_NAMES), lines("start_steps", key)))
+            problems.append(
+                Problem(dotted, unknown_key(key, LEVER_NAMES), lines("start_steps", key))
+            )
             continue
-        message = _check_value(spec, value)
+        message = check_value(spec, value)
         if message:
             problems.append(Problem(dotted, message, lines("start_steps", key)))
         else:
@@ -471,7 +419,7 @@ def _check_start_steps(table: Any, problems: list[Problem], lines: _LineFinder) 
 
 
 def _cross_field(
-    values: dict[str, Any], starts: dict[str, int], lines: _LineFinder
+    values: dict[str, Any], starts: dict[str, int], lines: LineFinder
 ) -> list[Problem]:
     """The declared rules that involve more than one value (:data:`levers.RULES`)."""
     out = []
@@ -488,90 +436,8 @@ def _cross_field(
     return out
 
 
-def _unknown(key: str, valid: tuple[str, ...] | list[str] | Any) -> str:
-    valid = list(valid)
-    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown key{hint}. Allowed: {', '.join(valid)}"
-
-
 def _unknown_param(key: str, section: Section) -> str:
     if key in PARAMETERS:
         home = PARAMETERS[key].section.value
         return f"belongs in [{home}], not [{section.value}]"
-    return _unknown(key, [p.name for p in SECTIONS[section]])
-
-
-# -- files and inheritance -----------------------------------------------------------------------
-
-
-def _load_toml(path: Path) -> tuple[str, dict[str, Any]]:
-    """Return the text and parsed tables of a TOML file, or raise a located ScenarioError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(str(path), [Problem("<file>", "no such file")]) from None
-    except IsADirectoryError:
-        raise ScenarioError(str(path), [Problem("<file>", "is a directory, not a file")]) from None
-    except UnicodeDecodeError:
-        raise ScenarioError(str(path), [Problem("<file>", "is not UTF-8 text")]) from None
-    except OSError as exc:
-        raise ScenarioError(
-            str(path), [Problem("<file>", f"cannot be read ({exc.strerror})")]
-        ) from None
-    try:
-        return text, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        line = int(match.group(1)) if match else None
-        raise ScenarioError(
-            str(path), [Problem("<toml>", f"malformed TOML: {exc}", line)]
-        ) from None
-
-
-class _LineFinder:
-    """Locate ``key`` inside table ``section`` of a TOML text (best effort, for messages)."""
-
-    def __init__(self, text: str):
-        self._lines = text.splitlines()
-
-    def __call__(self, section: str | None, key: str) -> int | None:
-        current: str | None = None
-        pattern = re.compile(rf"^\s*[\"']?{re.escape(str(key))}[\"']?\s*=")
-        header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
-        for number, line in enumerate(self._lines, start=1):
-            m = header.match(line)
-            if m:
-                current = m.group(1)
-                if section is None and current == key:
-                    return number
-                continue
-            if current == section and pattern.match(line):
-                return number
-        return None
-
-    def in_point(self, index: int, key: str) -> int | None:
-        """Locate ``key`` in the ``index``-th ``[[points]]`` table (0-based)."""
-        pattern = re.compile(rf"^\s*[\"']?{re.escape(str(key))}[\"']?\s*=")
-        seen, inside = -1, False
-        for number, line in enumerate(self._lines, start=1):
-            if re.match(r"^\s*\[\[\s*points\s*\]\]", line):
-                seen += 1
-                inside = seen == index
-            elif re.match(r"^\s*\[", line):
-                inside = False
-            elif inside and pattern.match(line):
-                return number
-        return None
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+    return unknown_key(key, [p.name for p in SECTIONS[section]])

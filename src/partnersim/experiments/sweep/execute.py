@@ -33,8 +33,10 @@ import pandas as pd
 
 from partnersim import results as res
 from partnersim.experiments.backends import Backend, make_backend
-from partnersim.experiments.sweep.design import plan as make_plan
-from partnersim.experiments.sweep.spec import Problem, SweepError, SweepSpec
+from partnersim.experiments.sweep.designs import TABLE
+from partnersim.experiments.sweep.planning import plan as make_plan
+from partnersim.experiments.sweep.spec import SweepError, SweepSpec
+from partnersim.schema.problems import Problem
 
 PLAN = "plan.parquet"
 RUNS = "runs"
@@ -108,7 +110,7 @@ def _chunks(spec: SweepSpec, plan: pd.DataFrame, chunk_size: int) -> Iterator[Ch
     """The plan's runs in chunks, built as the backend asks for them (not all at once)."""
     factors = (
         [f.name for f in spec.factors]
-        if spec.design != "list"
+        if not TABLE[spec.design].from_points
         else sorted({k for p in spec.points for k in p})
     )
     rows = plan.itertuples(index=False)
@@ -212,8 +214,8 @@ def prepare(spec: SweepSpec, folder: Path) -> pd.DataFrame:
             "scenario_values": dict(spec.base.values),
             "design": spec.design,
             "factors": _manifest_factors(spec, plan),
-            # Grid and list designs take their points from the file, not a sample size.
-            "samples": spec.samples if spec.design in ("lhs", "sobol", "morris") else None,
+            # Grid and list designs are sized by the file's factors and points, not `samples`.
+            "samples": spec.samples if TABLE[spec.design].uses_samples else None,
             "replications": spec.replications,
             "root_seed": spec.seed,
             "seeds": sorted(set(plan["seed"].tolist())),
@@ -384,7 +386,7 @@ def _manifest_factors(spec: SweepSpec, plan: pd.DataFrame) -> list[dict]:
     For a list design: the keys its points set, with the values the plan gives them, so that
     scenario discovery and success by value work on it too.
     """
-    if spec.design != "list":
+    if not TABLE[spec.design].from_points:
         return [
             {"name": f.name, "low": f.low, "high": f.high, "values": f.values} for f in spec.factors
         ]

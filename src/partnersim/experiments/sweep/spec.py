@@ -5,7 +5,7 @@ A sweep file is TOML::
     name = "levers_lhs"
     description = "What the question is."
     scenario = "../scenarios/westminster_default.toml"   # base scenario, relative to this file
-    design = "lhs"        # grid | list | lhs | sobol | morris
+    design = "lhs"        # grid | list | lhs | sobol | morris (sweep.designs)
     samples = 64          # lhs: points; sobol: base N (N·(D+2) points); morris: trajectories
     replications = 4      # seeds per design point (the same seeds at every point)
     seed = 20240530       # root seed
@@ -23,31 +23,30 @@ A sweep file is TOML::
 
 Every factor must be a declared lever or uncertainty; ranges must lie inside the declared
 bounds and list values must be valid values. Problems raise :class:`SweepError` (a
-:class:`~partnersim.schema.scenario.ScenarioError`) naming the file, line, key and allowed values.
+:class:`~partnersim.schema.problems.ScenarioError`) naming the file, line, key and allowed values.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from partnersim.experiments.sweep.designs import DESIGNS, TABLE, design_points
 from partnersim.schema.levers import PARAMETERS, Section
-from partnersim.schema.scenario import (
+from partnersim.schema.problems import (
+    LineFinder,
     Problem,
-    Scenario,
     ScenarioError,
-    _check_value,
-    _LineFinder,
-    _unknown,
+    check_value,
+    load_toml,
+    unknown_key,
 )
+from partnersim.schema.scenario import Scenario
 
-DESIGNS = ("grid", "list", "lhs", "sobol", "morris")
 _TOP = (
     "name",
     "description",
@@ -149,20 +148,8 @@ class SweepSpec:
             SweepError: the file, its base scenario or a factor is missing or invalid.
         """
         path = Path(path)
-        source = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SweepError(source, [Problem("<file>", "no such file")]) from None
-        except (IsADirectoryError, UnicodeDecodeError, PermissionError) as exc:
-            raise SweepError(source, [Problem("<file>", f"cannot be read ({exc})")]) from None
-        try:
-            raw = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            match = re.search(r"line (\d+)", str(exc))
-            line = int(match.group(1)) if match else None
-            raise SweepError(source, [Problem("<toml>", f"malformed TOML: {exc}", line)]) from None
-        return cls.from_dict(raw, source=source, path=path, text=text)
+        text, raw = load_toml(path, SweepError)
+        return cls.from_dict(raw, source=str(path), path=path, text=text)
 
     @classmethod
     def from_dict(
@@ -174,11 +161,11 @@ class SweepSpec:
         text: str = "",
     ) -> SweepSpec:
         """Validate a sweep given as parsed tables."""
-        lines = _LineFinder(text)
+        lines = LineFinder(text)
         problems: list[Problem] = []
         for key in raw:
             if key not in _TOP:
-                problems.append(Problem(key, _unknown(key, _TOP), lines(None, key)))
+                problems.append(Problem(key, unknown_key(key, _TOP), lines(None, key)))
 
         def get(key: str, kind: type, default: Any, low: int | None = None) -> Any:
             value = raw.get(key, default)
@@ -220,7 +207,7 @@ class SweepSpec:
                 # The base scenario's own problems, reported against its file.
                 raise SweepError(exc.source, exc.problems) from None
             if steps is not None:
-                message = _check_value(PARAMETERS["steps"], steps)
+                message = check_value(PARAMETERS["steps"], steps)
                 if message:
                     problems.append(Problem("steps", message, lines(None, "steps")))
                 else:
@@ -237,13 +224,11 @@ class SweepSpec:
                 where = lines(table, key)
                 param = PARAMETERS.get(key)
                 if param is None or param.section != section:
-                    allowed = [
-                        p
-                        for p, d in PARAMETERS.items()
-                        if d.section == section and p != "start_step"
-                    ]
+                    allowed = [p for p, d in PARAMETERS.items() if d.section == section]
                     message = (
-                        f"belongs in [{param.section.value}]" if param else _unknown(key, allowed)
+                        f"belongs in [{param.section.value}]"
+                        if param
+                        else unknown_key(key, allowed)
                     )
                     problems.append(Problem(dotted, message, where))
                     continue
@@ -257,9 +242,9 @@ class SweepSpec:
 
         points: list[dict[str, Any]] = []
         raw_points = raw.get("points", [])
-        if design == "list":
+        if design in TABLE and TABLE[design].from_points:
             if not raw_points:
-                problems.append(Problem("points", "design 'list' needs [[points]] tables", None))
+                problems.append(Problem("points", f"design {design!r} needs [[points]] tables"))
             for i, point in enumerate(raw_points):
                 if not isinstance(point, Mapping):
                     problems.append(Problem(f"points[{i}]", "must be a table"))
@@ -273,13 +258,13 @@ class SweepSpec:
                             f"a point may set levers and uncertainties, not [{param.section.value}]"
                             " values (set those in the base scenario)"
                             if param
-                            else _unknown(key, allowed)
+                            else unknown_key(key, allowed)
                         )
                         problems.append(
                             Problem(f"points[{i}].{key}", message, lines.in_point(i, key))
                         )
                         continue
-                    message = _check_value(param, value)
+                    message = check_value(param, value)
                     if message:
                         problems.append(
                             Problem(f"points[{i}].{key}", message, lines.in_point(i, key))
@@ -287,36 +272,17 @@ class SweepSpec:
                 points.append(dict(point))
         else:
             if raw_points:
+                listed = " or ".join(repr(d.name) for d in TABLE.values() if d.from_points)
                 problems.append(
-                    Problem("points", f"only used with design = 'list', not {design!r}")
+                    Problem("points", f"only used with design = {listed}, not {design!r}")
                 )
             declared = any(isinstance(raw.get(t), Mapping) and raw[t] for t in _FACTOR_SECTIONS)
             if not factors and not declared:  # (a declared but invalid factor is reported above)
                 problems.append(
                     Problem("levers", "no factors to vary: add [levers] or [uncertainties]")
                 )
-            if design == "morris":
-                for f in factors:
-                    if f.values is not None and len(f.values) < 2:
-                        table = PARAMETERS[f.name].section.value
-                        problems.append(
-                            Problem(
-                                f"{table}.{f.name}",
-                                "a Morris design needs at least two values per factor",
-                                lines(table, f.name),
-                            )
-                        )
-            if design == "sobol" and samples & (samples - 1):
-                problems.append(
-                    Problem(
-                        "samples",
-                        f"a Sobol' design needs a power of two (got {samples}; e.g. "
-                        f"{1 << (samples - 1).bit_length()})",
-                        lines(None, "samples"),
-                    )
-                )
-            if design == "grid" and any(f.is_range for f in factors):
-                pass  # ranges are split into `levels` evenly spaced values
+            if design in TABLE:
+                problems.extend(TABLE[design].check(tuple(factors), samples, lines))
         if problems:
             raise SweepError(source, problems)
         assert base is not None
@@ -336,8 +302,6 @@ class SweepSpec:
             dict(raw),
         )
         # Every point must make a valid scenario (cross-field rules included).
-        from partnersim.experiments.sweep.design import design_points
-
         for i, point in enumerate(design_points(spec)):
             try:
                 base.evolve(**point)
@@ -358,7 +322,7 @@ def _factor(name: str, spec: Any) -> tuple[Factor | None, str | None]:
         if param.kind not in (int, float):
             return None, f"is categorical; give a list of values ({param.allowed()})"
         for bound in ("low", "high"):
-            message = _check_value(param, spec[bound])
+            message = check_value(param, spec[bound])
             if message:
                 return None, f"{bound}: {message}"
         if spec["low"] >= spec["high"]:
@@ -368,7 +332,7 @@ def _factor(name: str, spec: Any) -> tuple[Factor | None, str | None]:
         if not spec:
             return None, "an empty list varies nothing"
         for value in spec:
-            message = _check_value(param, value)
+            message = check_value(param, value)
             if message:
                 return None, message
         return Factor(name, values=tuple(spec)), None

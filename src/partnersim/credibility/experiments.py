@@ -1,4 +1,4 @@
-"""Pattern-oriented validation: do the literature's stylised facts emerge, and where do they fail?
+"""Pattern-oriented validation: the scenario runs behind each of the literature's stylised facts.
 
 Each check runs scenarios over the same seeds (common random numbers, so differences between
 scenarios are paired by seed) and reports what the model shows next to what the literature
@@ -21,20 +21,31 @@ difference whose interval includes zero is reported as *not resolved* (verdict
    P(met)), and P(target met by its deadline).
 5. **Status quo misses the NHS 2029 target**, as trend projections do (Health Foundation).
 
-The pure functions ``*_verdict`` decide each verdict from numbers and are tested on synthetic
-inputs; :func:`to_markdown` writes every sentence that states a result from those numbers.
+The verdicts are decided by the pure functions of :mod:`partnersim.credibility.checks`;
+:mod:`partnersim.credibility.writing` writes the document section and figures from the
+results.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from partnersim import data
-from partnersim.runs.outcomes import assessed_level
+from partnersim.credibility.checks import (
+    Check,
+    crowding_verdict,
+    mean_ci,
+    nhs_verdict,
+    patience_verdict,
+    risk_verdict,
+    sign_resolved,
+    technology_verdict,
+)
+from partnersim.runs.outcomes import assessed_level, mission_column
 from partnersim.runs.runner import derive_seeds, run
 from partnersim.runs.summary import wilson_interval
 from partnersim.schema.scenario import Scenario
@@ -46,113 +57,9 @@ COMMON_QUARTER = "2030Q4"
 STEPS_2030 = data.step_of_quarter(COMMON_QUARTER)
 """Step at whose end :data:`COMMON_QUARTER` closes."""
 DELAYS = (0, 4, 8, 12, 16)
+"""Start delays (quarters) of the patience and risk grid."""
 RISK_SHARES = (0.0, 0.2, 0.4, 0.6, 0.8)
-VERDICT = {True: "shown", False: "**not shown**", None: "inconclusive"}
-
-
-@dataclass
-class Check:
-    """One stylised fact: what the literature says, what the model shows, and the verdict."""
-
-    name: str
-    literature: str
-    finding: str
-    holds: bool | None
-    table: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-
-# -- statistics and verdicts (pure; tested on synthetic inputs) -----------------------------------
-
-
-def mean_ci(x: np.ndarray | pd.Series) -> tuple[float, float, float]:
-    """Mean and its 95 % Student-t interval (t with n − 1 degrees of freedom at every n).
-
-    NaN bounds for fewer than two values.
-    """
-    from scipy.stats import t as student
-
-    x = np.asarray(x, dtype=float)
-    m = float(x.mean())
-    if len(x) < 2:
-        return m, float("nan"), float("nan")
-    half = float(student.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
-    return m, m - half, m + half
-
-
-def sign_resolved(x: np.ndarray | pd.Series) -> int:
-    """+1 if the 95 % interval of the mean of ``x`` is above zero, −1 if below, 0 if neither."""
-    _, lo, hi = mean_ci(x)
-    if lo > 0:
-        return 1
-    if hi < 0:
-        return -1
-    return 0
-
-
-def crowding_verdict(d_private: np.ndarray) -> bool | None:
-    """Crowding in shown if extra private investment (per seed) is resolved above zero."""
-    return {1: True, -1: False, 0: None}[sign_resolved(d_private)]
-
-
-def patience_verdict(advantage: dict[int, np.ndarray]) -> tuple[bool | None, int | None]:
-    """Does the advantage shrink with delay, and from which delay is it no longer above zero?
-
-    ``advantage`` maps a start delay (quarters) to per-seed advantages. Shown if the
-    advantage at the shortest delay minus that at the longest is resolved above zero; not
-    shown if resolved below zero; otherwise inconclusive. The threshold is the shortest delay
-    whose advantage is not resolved above zero, or None if there is none.
-    """
-    delays = sorted(advantage)
-    shrink = np.asarray(advantage[delays[0]]) - np.asarray(advantage[delays[-1]])
-    holds = {1: True, -1: False, 0: None}[sign_resolved(shrink)]
-    threshold = next((d for d in delays if sign_resolved(advantage[d]) != 1), None)
-    return holds, threshold
-
-
-def risk_verdict(advantage: dict[float, np.ndarray]) -> tuple[bool | None, float | None]:
-    """Does the advantage grow with the public risk share, and is there a threshold?
-
-    Shown if the advantage at the highest risk share minus that at the lowest is resolved above
-    zero; not shown if resolved below zero; otherwise inconclusive. The threshold is the
-    lowest risk share from which the advantage is resolved above zero, reported only if it is
-    not resolved above zero at some lower share (so the advantage "vanishes below" it).
-    """
-    shares = sorted(advantage)
-    gain = np.asarray(advantage[shares[-1]]) - np.asarray(advantage[shares[0]])
-    holds = {1: True, -1: False, 0: None}[sign_resolved(gain)]
-    above = [sign_resolved(advantage[s]) == 1 for s in shares]
-    threshold = None
-    if not above[0] and any(above):
-        first = above.index(True)
-        if all(above[first:]):
-            threshold = shares[first]
-    return holds, threshold
-
-
-def technology_verdict(differences: dict[str, np.ndarray]) -> bool | None:
-    """Is clean power ahead of every broad social mission on every like-for-like measure?
-
-    ``differences`` maps "measure / mission" to per-seed differences (clean power minus the
-    other). Shown if every difference is resolved above zero; not shown if some difference is
-    resolved below zero and none above; inconclusive when differences are not resolved (or
-    disagree in sign).
-    """
-    signs = [sign_resolved(d) for d in differences.values()]
-    if all(s == 1 for s in signs):
-        return True
-    if any(s == -1 for s in signs) and not any(s == 1 for s in signs):
-        return False
-    return None
-
-
-def nhs_verdict(met: int, n: int) -> bool | None:
-    """The status quo misses if the 95 % upper bound of P(met) is below one half."""
-    lo, hi = wilson_interval(met, n)
-    if hi < 0.5:
-        return True
-    if lo > 0.5:
-        return False
-    return None
+"""Public risk shares of the patience and risk grid."""
 
 
 def _fmt_ci(m: float, lo: float, hi: float, digits: int = 2) -> str:
@@ -290,15 +197,23 @@ def advantage_grid(seeds: list[int], scale: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _by(grid: pd.DataFrame, key: str) -> dict:
-    """Per-seed advantage averaged over the other lever, by ``key``."""
+def advantage_by(grid: pd.DataFrame, key: str) -> dict:
+    """Per-seed advantage averaged over the other lever, by ``key`` (a column of the grid).
+
+    Args:
+        grid: :func:`advantage_grid`'s table.
+        key: ``"start_step"`` or ``"risk_share"``.
+
+    Returns:
+        Each value of ``key`` mapped to the per-seed advantages, in seed order.
+    """
     mean = grid.groupby([key, "seed"])["adv"].mean().reset_index()
     return {k: g.sort_values("seed")["adv"].to_numpy() for k, g in mean.groupby(key)}
 
 
 def patience(grid: pd.DataFrame) -> Check:
     """Check 2: the mission advantage by 2030 across start delays (pooled over risk shares)."""
-    by_delay = _by(grid, "start_step")
+    by_delay = advantage_by(grid, "start_step")
     holds, threshold = patience_verdict(by_delay)
     rows = []
     for d, x in by_delay.items():
@@ -339,7 +254,7 @@ def patience(grid: pd.DataFrame) -> Check:
 
 def risk_tolerance(grid: pd.DataFrame) -> Check:
     """Check 3: the mission advantage by 2030 across public risk shares, reported separately."""
-    pooled = _by(grid, "risk_share")
+    pooled = advantage_by(grid, "risk_share")
     day_one = {
         r: g.sort_values("seed")["adv"].to_numpy()
         for r, g in grid[grid.start_step == DELAYS[0]].groupby("risk_share")
@@ -405,7 +320,7 @@ def technology_first(seeds: list[int], scale: dict) -> Check:
         for m in ("clean_power", *SOCIAL, "nhs", "growth"):
             g30, g30lo, g30hi = mean_ci(f[f"{m}_gap_2030"])
             gd, gdlo, gdhi = mean_ci(f[f"{m}_gap_deadline"])
-            k = int(f[f"{m}_met"].sum())
+            k = int(f[mission_column(m, "met")].sum())
             plo, phi = wilson_interval(k, len(f))
             rows.append(
                 {
@@ -484,9 +399,9 @@ def status_quo_nhs(seeds: list[int], scale: dict) -> Check:
     unit = nhs.unit.split()[0]  # "%" of "% of waiting list"
     target, when = f"{nhs.target:g} {unit}", _month_year(nhs.target_deadline)
     f = _runs(_scenario("westminster_default", **scale), seeds)
-    k, n = int(f["nhs_met"].sum()), len(f)
+    k, n = int(f[mission_column("nhs", "met")].sum()), len(f)
     lo, hi = wilson_interval(k, n)
-    level = f["nhs_level_at_deadline"]
+    level = f[mission_column("nhs", "level_at_deadline")]
     table = pd.DataFrame(
         [
             {
@@ -538,263 +453,12 @@ def run_validation(n_seeds: int = 20, root: int = 20240530, n_businesses: int = 
     return Validation(checks, grid, seeds, scale)
 
 
-def to_markdown(checks: list[Check], command: str) -> str:
-    """The checks as a Markdown section (every result sentence comes from the numbers)."""
-    lines = [f"Generated by `{command}`.", ""]
-    for c in checks:
-        lines += [
-            f"### {c.name} — {VERDICT[c.holds]}",
-            "",
-            f"*Literature:* {c.literature}",
-            "",
-            f"*Model:* {c.finding}",
-            "",
-        ]
-        if len(c.table):
-            lines += [markdown_table(c.table), ""]
-    return "\n".join(lines)
-
-
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A DataFrame as a Markdown table (numbers to three significant digits)."""
-
-    def cell(v) -> str:
-        if isinstance(v, float | np.floating):
-            return "–" if np.isnan(v) else f"{v:.3g}"
-        return str(v)
-
-    head = "| " + " | ".join(map(str, frame.columns)) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([head, rule, *body])
-
-
-# -- calibration section and figures -------------------------------------------------------------
-
-
-def calibration_markdown() -> str:
-    """The calibration targets, data windows and goodness of fit, from the shipped files."""
-    from partnersim.credibility.calibration import level_scale, status_quo_trends
-
-    raw = data.read("structural")
-    rows = {r["mission"]: r for r in raw["mission"]}
-    lines = [
-        f"Generated from `src/partnersim/data/structural.toml`, written by `{raw['command']}` "
-        f"({raw['fit_runs']} fit seeds, {raw['holdout_runs']} holdout seeds, "
-        f"{raw['iterations']} iterations, "
-        f"{'converged' if raw['converged'] else 'NOT converged'}).",
-        "",
-        "| mission | series (history.toml) | data window | changes | scale | baseline | "
-        "target 2034Q2 | success rate | mean abs. annual change |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for m in data.missions():
-        r = rows[m.name]
-        lines.append(
-            f"| {m.label} | `{r['data_series']}` | {r['data_window']} | {r['n_changes']} | "
-            f"{r['trend_scale']} | {m.baseline:,.5g} | {r['target_final']:,.5g} | "
-            f"{r['target_success_rate']:.2f} | {r['target_annual_change']:,.4g} |"
-        )
-    lines += [
-        "",
-        "Goodness of fit, fit seeds / holdout seeds (1 − normalised error; ≥ 0.8 is PPI's "
-        "criterion). *Level* divides the error by max(|target − initial|, annual change × "
-        "√years); *level (PPI)* divides by |target − initial| alone, as PPI does, and is "
-        "blank where the trend is flat (undefined).",
-        "",
-        "| mission | level | level (PPI) | success rate | annual change | normalised by |",
-        "|---|---|---|---|---|---|",
-    ]
-    # The normaliser the goodness of fit used (calibration.level_scale): PPI's trend gap
-    # |target − initial| unless the walk spread (annual change × √years) is larger.
-    trends = status_quo_trends()
-    level0 = np.array([m.to_level(m.baseline) for m in data.missions()])
-    trend_gap = np.abs(trends.final_level - level0)
-    ppi_basis = level_scale(trends, level0) == trend_gap
-    for i, m in enumerate(data.missions()):
-        r = rows[m.name]
-        basis = "trend gap (PPI)" if ppi_basis[i] else "walk spread (not PPI)"
-
-        def pair(key: str, r=r) -> str:
-            a, b = r[f"gof_{key}"], r[f"holdout_gof_{key}"]
-            if np.isnan(a):
-                return "–"
-            return f"{a:.3f} / {b:.3f}"
-
-        lines.append(
-            f"| {m.label} | {pair('level')} | {pair('level_ppi')} | {pair('success')} | "
-            f"{pair('change')} | {basis} |"
-        )
-    sp = data.structural_parameters()
-    pace = []
-    for i, m in enumerate(data.missions()):
-        per_year = 4 * sp.alphas[i] * (m.upper_bound - m.lower_bound)
-        pace.append(f"{m.label} {per_year:,.4g} {_unit(m)}")
-    lines += [
-        "",
-        "**What calibration decides.** The step sizes bound how fast an indicator can move "
-        "when every quarter succeeds; per year at most: " + "; ".join(pace) + ".",
-    ]
-    never_fall = [m.label for i, m in enumerate(data.missions()) if sp.alphas_prime[i] == 0]
-    if never_fall:
-        lines += [
-            "",
-            f"The fitted step down α′ is zero for {' and '.join(never_fall)}: every change in "
-            "their data windows is an improvement, so in partnersim they can stall but never "
-            "worsen, whatever a scenario does.",
-        ]
-    return "\n".join(lines)
-
-
-def _unit(m) -> str:
-    return "offences" if m.name == "safe_streets" else "pp"
-
-
-def figures(result: Validation, outdir: Path) -> list[Path]:
-    """PNG figures for docs/validation.md: calibration fit and stylised facts."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from partnersim.credibility.calibration import _inverse, _transform, trend_targets
-    from partnersim.plots import _year
-
-    outdir.mkdir(parents=True, exist_ok=True)
-    plt.rcParams.update({"svg.hashsalt": "partnersim", "font.size": 8})
-    written = []
-
-    # 1. History, trend target and simulated status quo, per indicator.
-    history = data.read("history")
-    smoothing = {
-        t["mission"]: int(t.get("smoothing_years", 1)) for t in data.read("trends")["trend"]
-    }
-    _, targets = trend_targets()
-    paths = {m.name: [] for m in data.missions()}
-    sq = _scenario("westminster_default", **result.scale)
-    for s in result.seeds:
-        ts = run(sq, s).timeseries
-        for m in paths:
-            paths[m].append(ts[f"{m}_level"].to_numpy())
-    fig, axes = plt.subplots(1, 5, figsize=(15, 3.2))
-    for ax, m, tg in zip(axes, data.missions(), targets, strict=True):
-        series = history[m.name]
-        if m.name == "nhs":
-            obs = series["monthly_observations"]
-            x = [int(s[:4]) + (int(s[5:]) - 1) / 12 for s in obs["months"]]
-            ax.plot(x, obs["values"], "o", ms=2.5, color="0.45", label="observed")
-        else:
-            ax.plot(
-                series["years"],
-                series["values"],
-                "o-",
-                ms=2.5,
-                lw=0.8,
-                color="0.45",
-                label="observed",
-            )
-        sim = np.array(paths[m.name])
-        t = _year(np.arange(sim.shape[1]))
-        ax.fill_between(
-            t,
-            *np.percentile(sim, [10, 90], axis=0),
-            color="C0",
-            alpha=0.25,
-            label="status quo, 10–90 %",
-        )
-        ax.plot(t, np.median(sim, axis=0), color="C0", lw=1, label="status quo, median")
-        tt = np.linspace(0, 10, 41)
-        start = float(_transform(tg.scale, m.baseline))
-        ax.plot(
-            _year(0) + tt,
-            [_inverse(tg.scale, start + tg.drift * u) for u in tt],
-            "--",
-            color="C3",
-            lw=1.2,
-            label="trend target",
-        )
-        ax.axhline(m.target, color="C2", lw=0.8, ls=":", label="mission target")
-        k = smoothing[m.name]
-        if k > 1:  # the centred moving average the trend target is derived from
-            ma = np.convolve(series["values"], np.ones(k) / k, mode="valid")
-            ax.plot(
-                series["years"][(k - 1) // 2 :][: len(ma)],
-                ma,
-                color="0.2",
-                lw=1.2,
-                label=f"{k}-year centred average",
-            )
-        if m.name == "growth":
-            ax.set_ylim(-3, 5)
-        if m.name == "clean_power":
-            gb = series["gb_clean_power_cp2030"]
-            ax.plot(gb["years"], gb["values"], "s", ms=3, color="0.2", label="GB CP2030 metric")
-        if m.name == "safe_streets":
-            same = series["same_release_changes"]
-            ax.plot(
-                same["to_years"],
-                same["to_values"],
-                "s",
-                ms=3,
-                color="0.2",
-                label="same-release pairs (end)",
-            )
-        ax.set_title(f"{m.label} ({m.unit})\ntrend data {tg.data_window}", fontsize=8)
-        ax.legend(fontsize=5, loc="best")
-        ax.set_xlim(2009, 2035)
-    fig.tight_layout()
-    path = outdir / "validation_calibration.png"
-    fig.savefig(path, dpi=110, metadata={"Software": None})
-    plt.close(fig)
-    written.append(path)
-
-    # 2. Mission advantage by delay and by risk share.
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.2))
-    for key, ax, label in (
-        ("start_step", a1, "start delay (quarters)"),
-        ("risk_share", a2, "public risk share"),
-    ):
-        by = _by(result.grid, key)
-        ks = sorted(by)
-        stats = np.array([mean_ci(by[k]) for k in ks])
-        ax.errorbar(
-            ks,
-            stats[:, 0],
-            yerr=[stats[:, 0] - stats[:, 1], stats[:, 2] - stats[:, 0]],
-            fmt="o-",
-            capsize=3,
-        )
-        ax.axhline(0, color="0.5", lw=0.8)
-        ax.set_xlabel(label)
-        ax.set_ylabel("advantage by 2030 (share of gap)")
-    a1.set_title("Patience (averaged over risk shares)")
-    a2.set_title("Risk tolerance (averaged over delays)")
-    fig.tight_layout()
-    path = outdir / "validation_patience_risk.png"
-    fig.savefig(path, dpi=110, metadata={"Software": None})
-    plt.close(fig)
-    written.append(path)
-
-    # 3. Technology first: like-for-like measures with intervals.
-    tech = next(c for c in result.checks if c.name.startswith("Technology")).table
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
-    for ax, col, ci in (
-        (axes[0], f"gap closed by {COMMON_QUARTER}", COMMON_QUARTER),
-        (axes[1], "gap closed by deadline (assessed)", "deadline"),
-        (axes[2], "P(met by deadline)", "P"),
-    ):
-        for j, (name, g) in enumerate(tech.groupby("scenario", sort=False)):
-            x = np.arange(len(g)) + (j - 0.5) * 0.35
-            lo = g[f"95 % low ({ci})"].to_numpy()
-            hi = g[f"95 % high ({ci})"].to_numpy()
-            y = g[col].to_numpy()
-            ax.bar(x, y, width=0.35, label=name, yerr=np.clip([y - lo, hi - y], 0, None), capsize=2)
-        ax.set_xticks(np.arange(len(g)), g["mission"], rotation=30, fontsize=7)
-        ax.set_title(col)
-    axes[0].legend(fontsize=6)
-    fig.tight_layout()
-    path = outdir / "validation_missions.png"
-    fig.savefig(path, dpi=110, metadata={"Software": None})
-    plt.close(fig)
-    written.append(path)
-    return written
+def status_quo_levels(seeds: list[int], scale: dict) -> dict[str, np.ndarray]:
+    """Each mission's quarterly level (real units) in the status quo: one row per seed."""
+    scenario = _scenario("westminster_default", **scale)
+    paths: dict[str, list[np.ndarray]] = {m: [] for m in data.MISSIONS}
+    for s in seeds:
+        ts = run(scenario, s).timeseries
+        for m, rows in paths.items():
+            rows.append(ts[f"{m}_level"].to_numpy())
+    return {m: np.array(rows) for m, rows in paths.items()}
