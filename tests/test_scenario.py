@@ -306,3 +306,56 @@ def test_a_parents_error_says_which_child_it_came_through(tmp_path):
     message = str(info.value)
     assert message.startswith(f"{tmp_path / 'parent.toml'}:2: levers.orchestration")
     assert "a parent of" in message and "child.toml <- " in message and "grandchild.toml" in message
+
+
+def test_an_assumption_is_set_by_its_dotted_name_and_reaches_the_model():
+    from partnersim import PartnershipModel, run
+
+    nested = Scenario.from_dict({"assumptions": {"contracting": {"hurdle": 0.15}}})
+    dotted = Scenario.from_dict({"assumptions": {"contracting.hurdle": 0.15}})
+    kw = Scenario.default().evolve(**{"contracting.hurdle": 0.15})
+    assert (
+        nested.assumptions == dotted.assumptions == kw.assumptions == {"contracting.hurdle": 0.15}
+    )
+    assert nested.content_hash == kw.content_hash != Scenario.default().content_hash
+    assert PartnershipModel(kw, rng=1).assumptions.contracting.hurdle == 0.15
+    assert PartnershipModel(rng=1).assumptions.contracting.hurdle == 0.1  # the shipped value
+    round_trip = Scenario.from_dict(tomllib.loads(kw.to_toml()))
+    assert round_trip == kw and round_trip.assumptions == kw.assumptions
+    small = kw.evolve(n_businesses=50, n_local_authorities=10, steps=2)
+    assert run(small, 1).manifest["assumptions"] == {"contracting.hurdle": 0.15}
+
+
+def test_a_scenario_without_assumptions_keeps_its_hash():
+    # The hash covers assumptions only when some are set: published folder names still match.
+    assert "assumptions" not in Scenario.default().to_dict()
+    assert Scenario.default().evolve(assumptions={}).content_hash == Scenario.default().content_hash
+
+
+@pytest.mark.parametrize(
+    ("table", "fragments"),
+    [
+        (
+            {"contracting": {"hurdel": 0.1}},
+            ["assumptions.contracting.hurdel", "contracting.hurdle"],
+        ),
+        ({"contracting.hurdle": 2.0}, ["out of range", "from 0 to 1"]),
+        ({"contracting.project_quarters": 2.5}, ["must be an integer"]),
+        ({"contracting.hurdle": "high"}, ["must be a number"]),
+        ({"nope": {"x": 1}}, ["assumptions.nope.x", "unknown key"]),
+    ],
+)
+def test_bad_assumptions_are_refused_with_name_and_range(table, fragments):
+    with pytest.raises(ScenarioError) as caught:
+        Scenario.from_dict({"assumptions": table})
+    for fragment in fragments:
+        assert fragment in str(caught.value)
+
+
+def test_a_child_file_adds_to_its_parents_assumptions(tmp_path):
+    parent = tmp_path / "parent.toml"
+    parent.write_text("[assumptions]\ncontracting.hurdle = 0.15\nunions.dispute_prob = 0.2\n")
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "parent.toml"\n[assumptions.contracting]\nhurdle = 0.05\n')
+    loaded = Scenario.from_toml(child)
+    assert loaded.assumptions == {"contracting.hurdle": 0.05, "unions.dispute_prob": 0.2}

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from partnersim import data, results
-from partnersim.experiments.sweep import DESIGNS, SweepSpec, plan, run_sweep
+from partnersim import data, results, run
+from partnersim.experiments.sweep import DESIGNS, SweepError, SweepSpec, plan, run_sweep
 from partnersim.experiments.sweep.designs import TABLE
 
 from .conftest import ROOT
@@ -645,3 +645,35 @@ def test_ema_workbench_runs_partnersim():
         )
     assert len(experiments) == 2
     assert outcomes["private_investment_total"].shape == (2, 2)
+
+
+def test_an_assumption_is_a_sweep_factor_by_its_dotted_name(tmp_path):
+    spec = write_spec(
+        tmp_path,
+        'design = "lhs"\nsamples = 4\nreplications = 1\nsteps = 4\n'
+        "[assumptions]\ncontracting.hurdle = { low = 0.05, high = 0.2 }\n",
+    )
+    loaded = SweepSpec.from_toml(spec)
+    assert [f.name for f in loaded.factors] == ["contracting.hurdle"]
+    done = run_sweep(loaded, out=tmp_path / "out", backend="serial")
+    values = done.runs["contracting.hurdle"]
+    assert values.between(0.05, 0.2).all() and values.nunique() == 4
+    # each run used its value: rerun one point by hand and compare its outcomes
+    row = done.runs.iloc[0]
+    base = loaded.base.evolve(**{"contracting.hurdle": float(row["contracting.hurdle"])})
+    alone = run(base, int(row["seed"]))
+    assert alone.summary["private_investment_total"] == row["private_investment_total"]
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ("[assumptions]\ncontracting.hurdel = { low = 0.05, high = 0.2 }\n", "did you mean"),
+        ("[assumptions]\ncontracting.hurdle = { low = 0.05, high = 2.0 }\n", "from 0 to 1"),
+    ],
+)
+def test_bad_assumption_factors_are_refused(tmp_path, body, fragment):
+    spec = write_spec(tmp_path, 'design = "lhs"\nsamples = 4\n' + body)
+    with pytest.raises(SweepError) as caught:
+        SweepSpec.from_toml(spec)
+    assert fragment in str(caught.value) and "assumptions.contracting" in str(caught.value)

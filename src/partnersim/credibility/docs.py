@@ -36,17 +36,18 @@ def parameters_table() -> str:
 
 
 def assumptions_table() -> str:
-    """Every constant of data/assumptions.toml, by group."""
+    """Every constant of data/assumptions.toml, by group, with the bounds a scenario may set."""
     out = []
     for group, entries in data.read("assumptions").items():
         out += [
-            f"**[{group}]**",
+            f"**[{group}]** (set in a scenario as `[assumptions]` `{group}.<name> = value`)",
             "",
-            "| name | value | unit | role and reasoning |",
-            "|---|---|---|---|",
+            "| name | value | bounds | unit | role and reasoning |",
+            "|---|---|---|---|---|",
         ]
         out += [
-            f"| `{k}` | {v['value']} | {_escape(v['unit'])} | {_escape(v['doc'])} |"
+            f"| `{k}` | {v['value']} | {v['bounds'][0]:g}–{v['bounds'][1]:g} | "
+            f"{_escape(v['unit'])} | {_escape(v['doc'])} |"
             for k, v in entries.items()
         ]
         out.append("")

@@ -8,6 +8,7 @@ is fetched at run time.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -321,13 +322,70 @@ def union_totals() -> dict[str, float]:
 # -- assumptions ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Assumption:
+    """One constant of ``assumptions.toml``, addressed by its dotted name (``group.name``).
+
+    Attributes:
+        name: the dotted name, e.g. ``contracting.hurdle``.
+        value: the shipped value.
+        unit: its unit, in words.
+        doc: what it does in the model and why this size.
+        low: lowest value that makes sense at all (a scenario may set any value in bounds).
+        high: highest value that makes sense at all.
+        integer: whether the value is a count (quarters, a calendar quarter).
+    """
+
+    name: str
+    value: float
+    unit: str
+    doc: str
+    low: float
+    high: float
+    integer: bool
+
+    def allowed(self) -> str:
+        """The allowed values in words, for error messages."""
+        kind = "an integer" if self.integer else "a number"
+        return f"{kind} from {self.low:g} to {self.high:g} ({self.unit})"
+
+
 @cache
-def assumptions() -> SimpleNamespace:
-    """Constants of ``assumptions.toml`` as ``assumptions().group.name`` floats."""
-    data = read("assumptions")
-    return SimpleNamespace(
-        **{
-            group: SimpleNamespace(**{k: v["value"] for k, v in entries.items()})
-            for group, entries in data.items()
-        }
-    )
+def assumption_table() -> MappingProxyType:
+    """Every constant of ``assumptions.toml`` by dotted name, in file order."""
+    out = {}
+    for group, entries in read("assumptions").items():
+        for key, entry in entries.items():
+            low, high = entry["bounds"]
+            out[f"{group}.{key}"] = Assumption(
+                f"{group}.{key}",
+                entry["value"],
+                entry["unit"],
+                entry["doc"],
+                float(low),
+                float(high),
+                isinstance(entry["value"], int) and not isinstance(entry["value"], bool),
+            )
+    return MappingProxyType(out)
+
+
+def assumptions(overrides: Mapping[str, float] | None = None) -> SimpleNamespace:
+    """The constants as ``assumptions().group.name``, with ``overrides`` (dotted names) applied.
+
+    Overrides are validated by the scenario schema, which is where they come from; here an
+    unknown name is a ``KeyError``.
+    """
+    return _build_assumptions(tuple(sorted((overrides or {}).items())))
+
+
+@cache
+def _build_assumptions(overrides: tuple[tuple[str, float], ...]) -> SimpleNamespace:
+    table = assumption_table()
+    groups: dict[str, dict[str, float]] = {}
+    for name, entry in table.items():
+        group, key = name.split(".", 1)
+        groups.setdefault(group, {})[key] = entry.value
+    for name, value in overrides:
+        group, key = table[name].name.split(".", 1)
+        groups[group][key] = value
+    return SimpleNamespace(**{g: SimpleNamespace(**v) for g, v in groups.items()})

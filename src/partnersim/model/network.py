@@ -17,6 +17,7 @@ Nothing here imports Mesa.
 from __future__ import annotations
 
 from enum import IntEnum, StrEnum
+from types import SimpleNamespace
 
 import networkx as nx
 import numpy as np
@@ -187,7 +188,9 @@ class CoordinationNetwork:
         return self._graph
 
 
-def build_coordination_network(pop: Population, rng: np.random.Generator) -> CoordinationNetwork:
+def build_coordination_network(
+    pop: Population, rng: np.random.Generator, assumptions: SimpleNamespace
+) -> CoordinationNetwork:
     """Build the status-quo ("Westminster–Whitehall") coordination network.
 
     Ties (A = active at the start, L = latent, brokerable):
@@ -205,8 +208,9 @@ def build_coordination_network(pop: Population, rng: np.random.Generator) -> Coo
     Args:
         pop: the actors.
         rng: the run's generator (every draw comes from it).
+        assumptions: the assumptions in force (``data.assumptions(scenario.assumptions)``).
     """
-    a = data.assumptions().network
+    a = assumptions.network
     mins, las, uns, biz = pop.ministries, pop.local_authorities, pop.unions, pop.businesses
     n_nodes = pop.n_nodes
     kind = np.empty(n_nodes, dtype=np.int8)
@@ -355,7 +359,7 @@ def build_coordination_network(pop: Population, rng: np.random.Generator) -> Coo
                     mins.node[list(rows)],
                     TieType.UNION_MINISTRY,
                     mins.lead_mission[list(rows)],
-                    data.assumptions().network.trust_union,
+                    a.trust_union,
                     True,
                     False,
                 )
@@ -376,7 +380,7 @@ def build_coordination_network(pop: Population, rng: np.random.Generator) -> Coo
                 biz.node[firms],
                 TieType.UNION_BUSINESS,
                 biz.mission[firms],
-                data.assumptions().network.trust_union,
+                a.trust_union,
                 True,
                 False,
             )
@@ -394,7 +398,7 @@ def build_coordination_network(pop: Population, rng: np.random.Generator) -> Coo
                     members,
                     TieType.UNION_LA,
                     int(uns.missions[u].argmax()),
-                    data.assumptions().network.trust_union,
+                    a.trust_union,
                     True,
                     False,
                 )

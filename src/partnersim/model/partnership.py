@@ -117,12 +117,13 @@ class PartnershipModel(mesa.Model):
         """The validated partnersim scenario this model runs."""
         self._scenario = MesaScenario(rng=self._seed, spec=scenario)
         self._scenario.model = self
-        self.assumptions = data.assumptions()
+        self.assumptions = data.assumptions(scenario.assumptions)
+        """The constants in force: ``data/assumptions.toml`` with the scenario's overrides."""
         self.missions = data.missions()
         values = scenario.values
         self.lever_schedule = LeverSchedule(scenario)
-        self.population = build_population(values, self.rng)
-        self.network = build_coordination_network(self.population, self.rng)
+        self.population = build_population(values, self.rng, self.assumptions)
+        self.network = build_coordination_network(self.population, self.rng, self.assumptions)
         self.streams = Streams.spawn(self.rng)
         self._setup_missions()
         self._setup_budgets()

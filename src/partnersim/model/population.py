@@ -11,6 +11,7 @@ ministries (HM Treasury first), local authorities, unions and businesses, in tha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -159,19 +160,19 @@ class Population:
         return 1 + self.ministries.n + self.local_authorities.n + self.unions.n + self.businesses.n
 
 
-def build_population(values: dict, rng: np.random.Generator) -> Population:
+def build_population(values: dict, rng: np.random.Generator, a: SimpleNamespace) -> Population:
     """Create every actor's starting state from the shipped data.
 
     Args:
         values: resolved scenario values (``Scenario.values``).
         rng: the run's generator.
+        a: the assumptions in force (``data.assumptions(scenario.assumptions)``).
     """
-    a = data.assumptions()
     centre = Centre(capability=a.capability.centre, capability0=a.capability.centre)
     ministries = _ministries(first_node=1)
-    las = _local_authorities(values["n_local_authorities"], 1 + ministries.n, rng)
+    las = _local_authorities(values["n_local_authorities"], 1 + ministries.n, rng, a)
     unions = _unions(values["n_unions"], 1 + ministries.n + las.n, ministries)
-    businesses = _businesses(values, 1 + ministries.n + las.n + unions.n, ministries, las, rng)
+    businesses = _businesses(values, 1 + ministries.n + las.n + unions.n, ministries, las, rng, a)
     return Population(centre, ministries, las, unions, businesses)
 
 
@@ -205,9 +206,10 @@ def _ministries(first_node: int) -> Ministries:
     )
 
 
-def _local_authorities(n_la: int, first_node: int, rng: np.random.Generator) -> LocalAuthorities:
+def _local_authorities(
+    n_la: int, first_node: int, rng: np.random.Generator, a: SimpleNamespace
+) -> LocalAuthorities:
     regions = data.regions()
-    a = data.assumptions()
     counts = np.array([r.councils for r in regions])
     # Sample councils per region in proportion to the real counts (largest remainders).
     quota = counts / counts.sum() * n_la
@@ -289,9 +291,9 @@ def _businesses(
     ministries: Ministries,
     las: LocalAuthorities,
     rng: np.random.Generator,
+    a: SimpleNamespace,
 ) -> Businesses:
     n = values["n_businesses"]
-    a = data.assumptions()
     bands, sectors = data.business_population()
     band_share = np.array([b.turnover_share for b in bands])
     band_share /= band_share.sum()

@@ -110,6 +110,7 @@ def run_manifest(scenario: Scenario, seed: int | None = None) -> dict[str, Any]:
         "steps": scenario.steps,
         "start_quarter": data.start_quarter(),
         "structural_parameters": data.structural_parameters().method,
+        "assumptions": dict(scenario.assumptions),
         "versions": versions(),
     }
     if seed is not None:

@@ -28,6 +28,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from partnersim.data import assumption_table
+
 
 class Section(StrEnum):
     """The scenario-file table a parameter lives in."""
@@ -36,6 +38,8 @@ class Section(StrEnum):
     UNCERTAINTIES = "uncertainties"
     SCALE = "scale"
     RUN = "run"
+    ASSUMPTIONS = "assumptions"
+    """Constants of ``data/assumptions.toml``, set by dotted name (not declared here)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -603,14 +607,40 @@ PARAMETERS: Mapping[str, Parameter] = MappingProxyType(_REGISTRY)
 LEVER_NAMES: Sequence[str] = _NameView()
 """Every scheduled lever (all but the timing lever): the ones ``[start_steps]`` can start."""
 SECTIONS: Mapping[Section, Sequence[Parameter]] = MappingProxyType(
-    {s: _SectionView(s) for s in Section}
+    {s: _SectionView(s) for s in Section if s is not Section.ASSUMPTIONS}
 )
-"""The parameters of each scenario-file table."""
+"""The declared parameters of each scenario-file table (assumptions are set by dotted name)."""
 
 
 def timing_lever() -> Parameter:
     """The lever that sets when the scheduled levers start (``start_step``)."""
     return next(p for p in _REGISTRY.values() if p.timing)
+
+
+def variable(name: str) -> Parameter:
+    """Anything a sweep or an ensemble can vary, by name, as a parameter.
+
+    A declared parameter, or a constant of ``data/assumptions.toml`` by its dotted name
+    (``contracting.hurdle``), whose bounds are the constant's.
+
+    Raises:
+        KeyError: the name is neither.
+    """
+    if name in _REGISTRY:
+        return _REGISTRY[name]
+    entry = assumption_table()[name]
+    return Parameter(
+        name,
+        Section.ASSUMPTIONS,
+        int if entry.integer else float,
+        entry.value,
+        entry.low,
+        entry.high,
+        unit=entry.unit,
+        label=name,
+        doc=entry.doc,
+        source="Assumption (data/assumptions.toml).",
+    )
 
 
 def defaults() -> dict[str, Any]:

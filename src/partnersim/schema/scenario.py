@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from partnersim.data import assumption_table as data_assumption_table
 from partnersim.schema.levers import (
     LEVER_NAMES,
     PARAMETERS,
@@ -78,6 +80,8 @@ class Scenario:
         values: every declared parameter's resolved value.
         start_steps: per-lever start quarters set explicitly (they override ``start_step``).
         path: the file it was read from, if any.
+        assumptions: constants of ``data/assumptions.toml`` this scenario sets, by dotted name
+            (``contracting.hurdle``); every other constant keeps its shipped value.
     """
 
     name: str
@@ -85,6 +89,7 @@ class Scenario:
     values: Mapping[str, Any]
     start_steps: Mapping[str, int] = field(default_factory=dict)
     path: Path | None = None
+    assumptions: Mapping[str, float] = field(default_factory=dict)
 
     # -- constructors -------------------------------------------------------------------------
 
@@ -145,6 +150,8 @@ class Scenario:
                 raise ScenarioError(exc.source, exc.problems, (*exc.via, str(path))) from None
             base = parent.to_dict()
             del base["name"], base["description"]
+            if isinstance(data.get("assumptions"), Mapping):  # dotted names, merged one by one
+                data["assumptions"] = flatten_assumptions(data["assumptions"])
             for key, value in data.items():
                 if isinstance(value, Mapping) and isinstance(base.get(key), Mapping):
                     base[key] = {**base[key], **value}
@@ -208,6 +215,7 @@ class Scenario:
                 else:
                     values[key] = _coerce(declared[key], value)
         start_steps = _check_start_steps(data.get("start_steps", {}), problems, lines)
+        assumptions = _check_assumptions(data.get("assumptions", {}), problems, lines)
         name = data.get("name", path.stem if path else "scenario")
         description = data.get("description", "")
         for key, value in (("name", name), ("description", description)):
@@ -233,6 +241,7 @@ class Scenario:
             values=MappingProxyType(values),
             start_steps=MappingProxyType(dict(sorted(start_steps.items()))),
             path=path,
+            assumptions=MappingProxyType(dict(sorted(assumptions.items()))),
         )
 
     @classmethod
@@ -272,6 +281,7 @@ class Scenario:
             dict(self.values),
             dict(self.start_steps),
             self.path,
+            dict(self.assumptions),
         )
 
     def __repr__(self) -> str:
@@ -279,6 +289,8 @@ class Scenario:
         inner = ", ".join(f"{k}={v!r}" for k, v in changed.items())
         if self.start_steps:
             inner += f", start_steps={dict(self.start_steps)!r}"
+        if self.assumptions:
+            inner += f", assumptions={dict(self.assumptions)!r}"
         return f"Scenario({self.name!r}{', ' if inner else ''}{inner.lstrip(', ')})"
 
     @property
@@ -292,6 +304,8 @@ class Scenario:
                 "start_steps": {
                     k: v for k, v in sorted(self.start_steps.items()) if v != self.start
                 },
+                # Present only when set, so scenarios without overrides keep their hashes.
+                **({"assumptions": dict(self.assumptions)} if self.assumptions else {}),
             },
             sort_keys=True,
             separators=(",", ":"),
@@ -337,6 +351,9 @@ class Scenario:
     def evolve(self, **changes: Any) -> Scenario:
         """Return a validated copy with some values changed (``name`` and ``description`` too).
 
+        Parameters are named as declared; constants of ``data/assumptions.toml`` by their dotted
+        name (``**{"contracting.hurdle": 0.15}``), or all at once as ``assumptions={...}``.
+
         Raises:
             ScenarioError: if a name is unknown or a value invalid.
         """
@@ -347,8 +364,14 @@ class Scenario:
                 data[key] = value
             elif key == "start_steps":
                 data["start_steps"] = dict(value)
+            elif key == "assumptions":
+                data["assumptions"] = flatten_assumptions(value)
             elif key in PARAMETERS:
                 data.setdefault(PARAMETERS[key].section.value, {})[key] = value
+            elif key in data_assumption_table():
+                data.setdefault("assumptions", {})[key] = value
+            elif "." in key:  # a dotted name: an assumption
+                problems.append(Problem(key, unknown_key(key, data_assumption_table())))
             else:
                 problems.append(Problem(key, unknown_key(key, (*PARAMETERS, "start_steps"))))
         if problems:
@@ -362,6 +385,8 @@ class Scenario:
             out[section.value] = {p.name: self.values[p.name] for p in params}
         if self.start_steps:
             out["start_steps"] = dict(self.start_steps)
+        if self.assumptions:
+            out["assumptions"] = dict(self.assumptions)
         return out
 
     def to_toml(self) -> str:
@@ -372,6 +397,7 @@ class Scenario:
         for table, content in data.items():
             lines.append("")
             lines.append(f"[{table}]")
+            # Dotted assumption names are written bare (``contracting.hurdle = 0.15``).
             lines.extend(f"{k} = {toml_value(v)}" for k, v in content.items())
         return "\n".join(lines) + "\n"
 
@@ -380,10 +406,62 @@ class Scenario:
         return {p.name: self.values[p.name] for p in SECTIONS[Section.LEVERS]}
 
 
-def _restore(name, description, values, start_steps, path) -> Scenario:
+def _restore(name, description, values, start_steps, path, assumptions) -> Scenario:
     return Scenario(
-        name, description, MappingProxyType(values), MappingProxyType(start_steps), path
+        name,
+        description,
+        MappingProxyType(values),
+        MappingProxyType(start_steps),
+        path,
+        MappingProxyType(assumptions),
     )
+
+
+RANGE_KEYS = frozenset({"low", "high"})
+"""The keys of a ``{low, high}`` range (a sweep factor), which flattening keeps whole."""
+
+
+def flatten_assumptions(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """An ``[assumptions]`` table as dotted names, whether written nested or dotted.
+
+    ``{"contracting": {"hurdle": 0.1}}`` and ``{"contracting.hurdle": 0.1}`` both give
+    ``{"contracting.hurdle": 0.1}``; later entries win. A ``{low, high}`` range is a value.
+    """
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and not set(value) & RANGE_KEYS:
+            out.update(flatten_assumptions(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+def _check_assumptions(table: Any, problems: list[Problem], lines: LineFinder) -> dict[str, float]:
+    """Validate an ``[assumptions]`` table: known dotted names, numbers inside their bounds."""
+    if not isinstance(table, Mapping):
+        problems.append(Problem("assumptions", "must be a table", lines(None, "assumptions")))
+        return {}
+    known = data_assumption_table()
+    out = {}
+    for name, value in flatten_assumptions(table).items():
+        group, _, key = name.rpartition(".")
+        where = lines("assumptions", name) or lines(f"assumptions.{group}", key)
+        entry = known.get(name)
+        if entry is None:
+            problems.append(Problem(f"assumptions.{name}", unknown_key(name, known), where))
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            message = f"must be {entry.allowed()}, got {value!r}"
+        elif entry.integer and not isinstance(value, int):
+            message = f"must be an integer, got {value!r}; allowed: {entry.allowed()}"
+        elif not math.isfinite(value) or not entry.low <= value <= entry.high:
+            message = f"{value!r} is out of range; allowed: {entry.allowed()}"
+        else:
+            out[name] = int(value) if entry.integer else float(value)
+            continue
+        problems.append(Problem(f"assumptions.{name}", message, where))
+    return out
 
 
 # -- validation helpers --------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from partnersim.schema.levers import PARAMETERS
+from partnersim.schema.levers import variable
 from partnersim.schema.problems import Problem
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ def _morris_checks(factors: tuple[Factor, ...], samples: int, lines: LineFinder)
     out = []
     for f in factors:
         if f.values is not None and len(f.values) < 2:
-            table = PARAMETERS[f.name].section.value
+            table = variable(f.name).section.value
             out.append(
                 Problem(
                     f"{table}.{f.name}",

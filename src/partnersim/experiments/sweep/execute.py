@@ -113,13 +113,16 @@ def _chunks(spec: SweepSpec, plan: pd.DataFrame, chunk_size: int) -> Iterator[Ch
         if not TABLE[spec.design].from_points
         else sorted({k for p in spec.points for k in p})
     )
-    rows = plan.itertuples(index=False)
+    # Plain tuples by column position: factor names may be dotted (assumptions), which
+    # itertuples' named tuples cannot hold.
+    columns = ["run_id", "seed", *factors]
+    rows = plan[columns].itertuples(index=False, name=None)
     while batch := list(itertools.islice(rows, chunk_size)):
         records = tuple(
             (
-                int(r.run_id),
-                int(r.seed),
-                {f: _py(getattr(r, f)) for f in factors if pd.notna(getattr(r, f))},
+                int(r[0]),
+                int(r[1]),
+                {f: _py(v) for f, v in zip(factors, r[2:], strict=True) if pd.notna(v)},
             )
             for r in batch
         )

@@ -35,8 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from partnersim.data import assumption_table
 from partnersim.experiments.sweep.designs import DESIGNS, TABLE, design_points
-from partnersim.schema.levers import PARAMETERS, Section
+from partnersim.schema.levers import PARAMETERS, Section, variable
 from partnersim.schema.problems import (
     LineFinder,
     Problem,
@@ -45,7 +46,7 @@ from partnersim.schema.problems import (
     load_toml,
     unknown_key,
 )
-from partnersim.schema.scenario import Scenario
+from partnersim.schema.scenario import Scenario, flatten_assumptions
 
 _TOP = (
     "name",
@@ -59,9 +60,14 @@ _TOP = (
     "levels",
     "levers",
     "uncertainties",
+    "assumptions",
     "points",
 )
-_FACTOR_SECTIONS = {"levers": Section.LEVERS, "uncertainties": Section.UNCERTAINTIES}
+_FACTOR_SECTIONS = {
+    "levers": Section.LEVERS,
+    "uncertainties": Section.UNCERTAINTIES,
+    "assumptions": Section.ASSUMPTIONS,
+}
 
 
 class SweepError(ScenarioError):
@@ -85,7 +91,7 @@ class Factor:
     @property
     def kind(self) -> type:
         """The declared type of the parameter."""
-        return PARAMETERS[self.name].kind
+        return variable(self.name).kind
 
     def from_unit(self, u: float) -> Any:
         """Map a number in [0, 1) to a factor value (ranges scale; lists pick by index)."""
@@ -219,12 +225,22 @@ class SweepSpec:
             if not isinstance(entries, Mapping):
                 problems.append(Problem(table, "must be a table", lines(None, table)))
                 continue
+            if section is Section.ASSUMPTIONS:  # dotted names, written nested or dotted
+                entries = flatten_assumptions(entries)
             for key, spec in entries.items():
                 dotted = f"{table}.{key}"
-                where = lines(table, key)
-                param = PARAMETERS.get(key)
+                group, _, leaf = key.rpartition(".")
+                where = lines(table, key) or lines(f"{table}.{group}", leaf)
+                try:
+                    param = variable(key)
+                except KeyError:
+                    param = None
                 if param is None or param.section != section:
-                    allowed = [p for p, d in PARAMETERS.items() if d.section == section]
+                    allowed = (
+                        list(assumption_table())
+                        if section is Section.ASSUMPTIONS
+                        else [p for p, d in PARAMETERS.items() if d.section == section]
+                    )
                     message = (
                         f"belongs in [{param.section.value}]"
                         if param
@@ -250,15 +266,18 @@ class SweepSpec:
                     problems.append(Problem(f"points[{i}]", "must be a table"))
                     continue
                 for key, value in point.items():
-                    param = PARAMETERS.get(key)
-                    varied = (Section.LEVERS, Section.UNCERTAINTIES)
+                    try:
+                        param = variable(key)
+                    except KeyError:
+                        param = None
+                    varied = (Section.LEVERS, Section.UNCERTAINTIES, Section.ASSUMPTIONS)
                     if param is None or param.section not in varied:
                         allowed = [p for p, d in PARAMETERS.items() if d.section in varied]
                         message = (
-                            f"a point may set levers and uncertainties, not [{param.section.value}]"
-                            " values (set those in the base scenario)"
+                            f"a point may set levers, uncertainties and assumptions, not "
+                            f"[{param.section.value}] values (set those in the base scenario)"
                             if param
-                            else unknown_key(key, allowed)
+                            else unknown_key(key, [*allowed, *assumption_table()])
                         )
                         problems.append(
                             Problem(f"points[{i}].{key}", message, lines.in_point(i, key))
@@ -279,7 +298,10 @@ class SweepSpec:
             declared = any(isinstance(raw.get(t), Mapping) and raw[t] for t in _FACTOR_SECTIONS)
             if not factors and not declared:  # (a declared but invalid factor is reported above)
                 problems.append(
-                    Problem("levers", "no factors to vary: add [levers] or [uncertainties]")
+                    Problem(
+                        "levers",
+                        "no factors to vary: add [levers], [uncertainties] or [assumptions]",
+                    )
                 )
             if design in TABLE:
                 problems.extend(TABLE[design].check(tuple(factors), samples, lines))
@@ -314,7 +336,7 @@ class SweepSpec:
 
 
 def _factor(name: str, spec: Any) -> tuple[Factor | None, str | None]:
-    param = PARAMETERS[name]
+    param = variable(name)
     if isinstance(spec, Mapping):
         extra = set(spec) - {"low", "high"}
         if extra or not {"low", "high"} <= set(spec):
