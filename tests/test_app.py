@@ -647,6 +647,12 @@ def test_results_columns_have_labels_with_units():
     growth = next(m for m in data.missions() if m.name == "growth")
     assert describe("growth_level_at_deadline")[1] == growth.unit
     assert describe("private_investment_total") == ("Private mission investment", "£bn")
-    for column in ("leverage", "mean_trust_final", "missions_met", "nhs_met", "la_gini_change"):
+    for column in (
+        "deal_leverage",
+        "mean_trust_final",
+        "missions_met",
+        "nhs_met",
+        "spending_per_head_ratio_mean",
+    ):
         label, unit = describe(column)
         assert label != column and unit, column

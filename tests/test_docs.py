@@ -50,3 +50,25 @@ def test_odd_process_overview_lists_the_phases_in_order():
     assert listed == actual, "docs/ODD.md §3 must list partnersim.model.partnership.PHASES"
     for phase in PHASES:  # each phase says what it is in its first docstring line
         assert phase.__doc__ and phase.__doc__.strip().splitlines()[0].endswith((")", ".")), phase
+
+
+def test_every_lever_names_an_instrument_and_a_source_or_an_uncertainty():
+    import re
+
+    from partnersim.schema.levers import LEVERS, variable
+
+    for p in LEVERS:
+        assert p.instrument and p.instrument in ODD, p.name
+        assert p.evidence and p.evidence in ODD, p.name
+        if p.timing:  # when levers start: its effect is the other levers', an output
+            continue
+        named = re.match(r"Uncertaint(?:y|ies) (.+?):", p.evidence)
+        if named:
+            # every uncertainty it names is declared, with a plausible range
+            names = re.findall(r"([a-z_]+(?:\.[a-z_]+)?) \(", named.group(1))
+            assert names, p.name
+            for name in names:
+                assert variable(name).plausible is not None, (p.name, name)
+        else:
+            # or the evidence cites a publication (a year in the text)
+            assert re.search(r"\b(19|20)\d\d\b", p.evidence), p.name

@@ -34,7 +34,9 @@ def base() -> Scenario:
 
 
 def test_more_risk_share_more_business_participation(base):
-    low, high = base.evolve(risk_share=0.0), base.evolve(risk_share=0.7)
+    # Guarantees come with deals, which need a deal envelope (finance alignment).
+    funded = base.evolve(finance_alignment=0.8)
+    low, high = funded.evolve(risk_share=0.0), funded.evolve(risk_share=0.7)
     diff = paired(low, high, lambda r: r.summary["business_participation_mean"], steps=16)
     assert_positive(diff)
 
@@ -64,8 +66,8 @@ def test_delay_means_less_progress_by_2030():
 
 
 def test_reward_share_brings_public_returns(base):
-    none = base.evolve(risk_share=0.4, reward_share=0.0)
-    some = base.evolve(risk_share=0.4, reward_share=0.3)
+    funded = base.evolve(finance_alignment=0.8, risk_share=0.4)
+    none, some = funded.evolve(reward_share=0.0), funded.evolve(reward_share=0.5)
     diff = paired(none, some, lambda r: r.summary["public_returns_total"], steps=20)
     assert_positive(diff)
 

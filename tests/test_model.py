@@ -93,7 +93,9 @@ def _check_invariants(model: PartnershipModel) -> None:
     # Money is conserved: what came in was allocated, spent or diverted, or is held.
     if model.steps:
         led = model.ledger
-        allocated = led.programme + led.capability_spend + led.overhead + led.coinvest
+        allocated = (
+            led.programme + led.capability_spend + led.overhead + led.duplication + led.coinvest
+        )
         assert led.envelope + led.released_held == pytest.approx(allocated, rel=1e-9)
         # The programme money the budget rules allocated is what the engine received, and
         # no functionary spent more than it was given or less than nothing.

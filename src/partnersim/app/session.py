@@ -82,14 +82,14 @@ class View:
 
 KPIS = (
     ("private_investment_cumulative", ",.0f"),
-    ("leverage_to_date", ".1f"),
+    ("deal_leverage_to_date", ".1f"),
     ("union_cooperation", ".0%"),
     ("disputes", ".0f"),
     ("mean_trust", ".2f"),
     ("cross_silo_ties", ".0f"),
     ("cross_sector_ties", ".0f"),
-    ("net_public_cost_to_date", ",.0f"),
-    ("la_gini", ".3f"),
+    ("net_fiscal_cost_to_date", ",.0f"),
+    ("spending_per_head_ratio", ".2f"),
 )
 """The headline numbers shown (recorded columns) and how each is formatted; their labels and
 units are the metric declarations' (:data:`partnersim.model.metrics.METRICS`)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from partnersim import data
 from partnersim.credibility.writing import splice
-from partnersim.schema.levers import SECTIONS
+from partnersim.schema.levers import SECTIONS, Section
 
 
 def _escape(text: object) -> str:
@@ -35,6 +35,33 @@ def parameters_table() -> str:
     return "\n".join(lines)
 
 
+def levers_table() -> str:
+    """Each lever: the report's recommendation, the UK instrument, the evidence for its effect."""
+    lines = [
+        "| lever | recommendation | UK instrument | effect size: evidence or uncertainty |",
+        "|---|---|---|---|",
+    ]
+    for p in SECTIONS[Section.LEVERS]:
+        lines.append(
+            f"| `{p.name}` | {_escape(p.recommendation)} | {_escape(p.instrument)} | "
+            f"{_escape(p.evidence)} |"
+        )
+    return "\n".join(lines)
+
+
+def uncertainties_table() -> str:
+    """Each uncertainty: its plausible range (what plausible worlds vary) and why."""
+    lines = ["| uncertainty | value | plausible range | why |", "|---|---|---|---|"]
+    for p in SECTIONS[Section.UNCERTAINTIES]:
+        if p.choices is not None:
+            span = " / ".join(p.choices)
+        else:
+            low, high = p.plausible or (p.low, p.high)
+            span = f"{low:g}–{high:g}"
+        lines.append(f"| `{p.name}` | {p.default!r} | {span} | {_escape(p.evidence or p.source)} |")
+    return "\n".join(lines)
+
+
 def assumptions_table() -> str:
     """Every constant of data/assumptions.toml, by group, with the bounds a scenario may set."""
     out = []
@@ -42,12 +69,14 @@ def assumptions_table() -> str:
         out += [
             f"**[{group}]** (set in a scenario as `[assumptions]` `{group}.<name> = value`)",
             "",
-            "| name | value | bounds | unit | role and reasoning |",
-            "|---|---|---|---|---|",
+            "| name | value | bounds | plausible | unit | role and reasoning | why the range |",
+            "|---|---|---|---|---|---|---|",
         ]
         out += [
             f"| `{k}` | {v['value']} | {v['bounds'][0]:g}–{v['bounds'][1]:g} | "
-            f"{_escape(v['unit'])} | {_escape(v['doc'])} |"
+            + (f"{v['plausible'][0]:g}–{v['plausible'][1]:g}" if "plausible" in v else "fixed")
+            + f" | {_escape(v['unit'])} | {_escape(v['doc'])} | "
+            f"{_escape(v.get('plausible_reason', ''))} |"
             for k, v in entries.items()
         ]
         out.append("")
@@ -104,6 +133,8 @@ def structural_table() -> str:
 
 GENERATORS = {
     "parameters": parameters_table,
+    "levers": levers_table,
+    "uncertainties": uncertainties_table,
     "assumptions": assumptions_table,
     "missions": missions_table,
     "structural": structural_table,

@@ -89,6 +89,9 @@ class Mission:
     upper_bound: float
     assessed_over_quarters: int
     private_impact: float
+    local_delivery_share: float
+    """Share of the mission's programme money delivered through local bodies (what devolution
+    can pass to councils); an assumption per mission, reasoned in ``missions.toml``."""
     baseline_source: str
     target_source: str
     milestones: tuple[Milestone, ...] = ()
@@ -139,6 +142,7 @@ def missions() -> tuple[Mission, ...]:
             upper_bound=float(row["upper_bound"]),
             assessed_over_quarters=int(row["assessed_over_quarters"]),
             private_impact=float(row["private_impact"]),
+            local_delivery_share=float(row["local_delivery_share"]),
             baseline_source=row["baseline_source"],
             target_source=row["target_source"],
             milestones=milestones,
@@ -242,6 +246,13 @@ def regions() -> tuple[Region, ...]:
     )
 
 
+@cache
+def regional_gaps() -> MappingProxyType:
+    """Best-to-worst regional gap at the start, real units, for missions with regional data."""
+    table = read("places").get("regional_gap", {})
+    return MappingProxyType({m: float(entry["value"]) for m, entry in table.items()})
+
+
 @dataclass(frozen=True, slots=True)
 class SizeBand:
     """A business size band: how many firms, and their share of private-sector turnover."""
@@ -334,6 +345,9 @@ class Assumption:
         low: lowest value that makes sense at all (a scenario may set any value in bounds).
         high: highest value that makes sense at all.
         integer: whether the value is a count (quarters, a calendar quarter).
+        plausible: the range plausible worlds vary it over (``None``: a fact or a unit of
+            measurement, not varied).
+        plausible_reason: why the range (or why none).
     """
 
     name: str
@@ -343,6 +357,8 @@ class Assumption:
     low: float
     high: float
     integer: bool
+    plausible: tuple[float, float] | None = None
+    plausible_reason: str = ""
 
     def allowed(self) -> str:
         """The allowed values in words, for error messages."""
@@ -365,6 +381,8 @@ def assumption_table() -> MappingProxyType:
                 float(low),
                 float(high),
                 isinstance(entry["value"], int) and not isinstance(entry["value"], bool),
+                tuple(float(x) for x in entry["plausible"]) if "plausible" in entry else None,
+                entry.get("plausible_reason", ""),
             )
     return MappingProxyType(out)
 
@@ -389,3 +407,44 @@ def _build_assumptions(overrides: tuple[tuple[str, float], ...]) -> SimpleNamesp
         group, key = table[name].name.split(".", 1)
         groups[group][key] = value
     return SimpleNamespace(**{g: SimpleNamespace(**v) for g, v in groups.items()})
+
+
+# -- public finances -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Fiscal:
+    """What the fiscal account starts from (``fiscal.toml``)."""
+
+    gdp_gbp_bn: float
+    """Nominal GDP a year at the start, £bn (approximate; see the file)."""
+
+
+@cache
+def fiscal() -> Fiscal:
+    """The public-finance starting values."""
+    return Fiscal(float(read("fiscal")["gdp"]["value_gbp_bn"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A published figure a model outcome is set beside (``references.toml``)."""
+
+    measure: str
+    label: str
+    low: float
+    high: float
+    unit: str
+    source: str
+    status: str
+
+    def describe(self) -> str:
+        """The figure in words, e.g. ``National Wealth Fund target: 3``."""
+        span = f"{self.low:g}" if self.low == self.high else f"{self.low:g}–{self.high:g}"
+        return f"{self.label}: {span}"
+
+
+@cache
+def references() -> tuple[Reference, ...]:
+    """Reference ranges for leverage, additionality and crowding-in."""
+    return tuple(Reference(**row) for row in read("references")["reference"])

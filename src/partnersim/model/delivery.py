@@ -100,15 +100,17 @@ def deliver(model: PartnershipModel, q: Quarter) -> None:
         TINY_ALLOCATION,
     )
     reference = a.capability.reference
+    elasticity = u["capability_elasticity"]
     m_eff = ministry.effectiveness(
         mins.capability,
         reference,
+        elasticity,
         q.ties.ministry_coordination,
         model.coordination0,
         a.governance.coordination_effect,
     )
     l_eff = local_authority.effectiveness(
-        las.capability, reference, a.governance.local_knowledge_bonus
+        las.capability, reference, elasticity, u["local_knowledge_bonus"]
     )
     q.effectiveness = np.concatenate([m_eff[fun.ministry], np.repeat(l_eff, len(MISSIONS))])
     q.private = business.private_contribution(

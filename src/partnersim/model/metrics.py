@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from partnersim.data import missions, quarter_of_step, regions
+from partnersim.data import missions, quarter_of_step
+from partnersim.model.agents.local_authority import regional_levels
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,35 +81,9 @@ class Snapshot:
         )
 
     @cached_property
-    def council_order(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Councils' mission-average local level, population and nation, sorted by level."""
-        las = self.model.population.local_authorities
-        level = las.level.mean(axis=1)
-        order = np.argsort(level, kind="stable")
-        return level[order], las.population[order], las.nation[order]
-
-    @cached_property
-    def nation_ginis(self) -> np.ndarray:
-        """Gini of councils' average level within each nation, all nations in one pass."""
-        level, population, nation = self.council_order
-        n_nations = len(self.model.population.local_authorities.nation_names)
-        order = np.argsort(nation, kind="stable")  # stable: levels stay sorted within nations
-        v, w, g = level[order], population[order], nation[order]
-        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-        present = g[starts]
-        vw = v * w
-        total_w = np.add.reduceat(w, starts)
-        total_vw = np.add.reduceat(vw, starts)
-        group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(g)]))
-        before = np.cumsum(vw) - np.repeat(
-            np.cumsum(vw)[starts] - vw[starts], np.diff(np.r_[starts, len(g)])
-        )
-        lorenz = before / total_vw[group]
-        prev = lorenz - vw / total_vw[group]
-        area = np.add.reduceat(w / total_w[group] * (lorenz + prev), starts)
-        out = np.full(n_nations, np.nan)
-        out[present] = np.where(np.diff(np.r_[starts, len(g)]) > 1, 1.0 - area, 0.0)
-        return out
+    def regional_gaps(self) -> np.ndarray:
+        """Per mission, best-to-worst regional gap in real units (see :func:`regional_gaps`)."""
+        return regional_gaps(self)
 
 
 # -- metric functions (pure functions of a model, usable on their own) -------------------------
@@ -164,46 +139,44 @@ def network_modularity(model: PartnershipModel, weights: np.ndarray | None = Non
     return float((inside / total - (degree / (2 * total)) ** 2).sum())
 
 
-def gini_sorted(values: np.ndarray, weights: np.ndarray) -> float:
-    """Weighted Gini coefficient of non-negative values already sorted ascending (0 = equal)."""
-    if len(values) < 2 or weights.sum() <= 0:
-        return 0.0
-    cw = weights.cumsum()
-    cvw = (values * weights).cumsum()
-    if cvw[-1] <= 0:
-        return 0.0
-    lorenz = cvw / cvw[-1]
-    prev = np.concatenate(([0.0], lorenz[:-1]))
-    return float(1.0 - np.sum(weights / cw[-1] * (lorenz + prev)))
+def deal_leverage(model: PartnershipModel) -> float:
+    """Private £ in backed projects per public £ committed to them, run total.
 
-
-def council_inequality(snap: Snapshot, nation: int | None = None) -> float:
-    """Population-weighted Gini of councils' mission-average local level (0 = equal)."""
-    level, population, _ = snap.council_order
-    if len(level) == 0:
-        return float("nan")
-    if nation is None:
-        return gini_sorted(level, population)
-    return float(snap.nation_ginis[nation])
-
-
-def leverage(model: PartnershipModel) -> float:
-    """Private £ committed to mission projects per public £ of project finance, run total."""
+    Public £ is co-investment plus guarantee provisions: leverage as public finance
+    institutions report it (NaN before any deal).
+    """
     t = model.ledger.totals
     public = t.get("coinvest", 0.0) + t.get("guarantee_cost", 0.0)
-    return _ratio(t.get("private", 0.0), public)
+    return _ratio(t.get("backed_private", 0.0), public)
 
 
-def net_public_cost(model: PartnershipModel) -> float:
-    """Run total, £bn: mission spend + guarantee payouts + co-investment losses − returns."""
+def deal_additionality(model: PartnershipModel) -> float:
+    """Share of backed private capital that would not have been invested without its deal.
+
+    Run total (NaN before any deal); 1 − it is the deadweight share.
+    """
     t = model.ledger.totals
-    return _bn(
-        t.get("public_spend", 0.0)
-        + t.get("guarantee_payouts", 0.0)
-        + t.get("coinvest_losses", 0.0)
-        - t.get("coinvest_gains", 0.0)
-        - t.get("receipts", 0.0)
+    return _ratio(t.get("additional_private", 0.0), t.get("backed_private", 0.0))
+
+
+def regional_gaps(snap: Snapshot) -> np.ndarray:
+    """Per mission, the gap between the best and the worst region, real units (≥ 0)."""
+    las = snap.model.population.local_authorities
+    if not las.n:
+        return np.full(len(snap.model.missions), np.nan)
+    levels = regional_levels(las)
+    real = np.array(
+        [m.to_real(levels[:, j]) for j, m in enumerate(snap.model.missions)], dtype=float
     )
+    return np.nanmax(real, axis=1) - np.nanmin(real, axis=1)
+
+
+def spending_per_head_ratio(model: PartnershipModel) -> float:
+    """This quarter's mission money per resident, highest region ÷ lowest region."""
+    spend = model.quarter.spend_per_head if model.quarter is not None else None
+    if spend is None or not np.isfinite(spend).any():
+        return float("nan")
+    return _ratio(float(np.nanmax(spend)), float(np.nanmin(spend)))
 
 
 # -- the registry -------------------------------------------------------------------------------
@@ -277,10 +250,31 @@ def _registry() -> tuple[Metric, ...]:
             flow=True,
         ),
         Metric(
-            "leverage_to_date",
+            "guarantee_provisions",
+            "£bn/quarter",
+            "Provision for the expected cost of guarantees given on new deals",
+            flow("guarantee_cost"),
+            "fiscal",
+            flow=True,
+        ),
+        Metric(
+            "deal_deadweight",
+            "£bn/quarter",
+            "Private capital in new backed projects that would have been invested anyway",
+            lambda s: _bn(s.model.ledger.backed_private - s.model.ledger.additional_private),
+            flow=True,
+        ),
+        Metric(
+            "deal_leverage_to_date",
             "£ private per £ public",
-            "Private per public £ of project finance (co-investment + expected guarantee cost)",
-            lambda s: leverage(s.model),
+            "Private £ in backed projects per public £ committed to them, so far",
+            lambda s: deal_leverage(s.model),
+        ),
+        Metric(
+            "deal_additionality_to_date",
+            "share",
+            "Share of backed private capital that would not have been invested without a deal",
+            lambda s: deal_additionality(s.model),
         ),
         Metric(
             "business_participation",
@@ -420,29 +414,74 @@ def _registry() -> tuple[Metric, ...]:
             flow=True,
         ),
         Metric(
-            "net_public_cost_to_date",
+            "compensation",
+            "£bn/quarter",
+            "Compensation for cancelled backed projects",
+            flow("compensation"),
+            "fiscal",
+            flow=True,
+        ),
+        Metric(
+            "co_investment_losses",
+            "£bn/quarter",
+            "Losses on public co-investment",
+            flow("coinvest_losses"),
+            "fiscal",
+            flow=True,
+        ),
+        Metric(
+            "tax_effect",
+            "£bn/quarter",
+            "Receipts from output above the status-quo baseline trend",
+            flow("tax_effect"),
+            "fiscal",
+            flow=True,
+        ),
+        Metric(
+            "net_fiscal_cost",
+            "£bn/quarter",
+            "Spend + payouts + compensation + co-investment losses − gains − receipts − tax effect",
+            flow("net_fiscal_cost"),
+            "fiscal",
+            flow=True,
+        ),
+        Metric(
+            "net_fiscal_cost_to_date",
             "£bn",
-            "Net public cost so far: spend + losses − returns",
-            lambda s: net_public_cost(s.model),
+            "Net fiscal cost so far",
+            total("net_fiscal_cost"),
             "fiscal",
         ),
         Metric(
-            "la_gini",
-            "Gini",
-            "Inequality of councils' mission-average local level",
-            council_inequality,
+            "output",
+            "£bn a year",
+            "Output (GDP), following the growth indicator from 2024-25",
+            lambda s: _bn(s.model.ledger.output),
+            "fiscal",
+        ),
+        Metric(
+            "levers_withdrawn",
+            "levers",
+            "Levers withdrawn at fiscal events so far",
+            lambda s: float(len(s.model.withdrawn)),
+            "governance",
+        ),
+        Metric(
+            "spending_per_head_ratio",
+            "ratio",
+            "Mission money per resident, highest region ÷ lowest region",
+            lambda s: spending_per_head_ratio(s.model),
             "places",
+            flow=True,
         ),
     ]
-    nations = tuple(dict.fromkeys(r.nation for r in regions()))
-    for k, nation in enumerate(nations):
-        key = nation.lower().replace(" ", "_")
+    for j, m in enumerate(missions()):
         out.append(
             Metric(
-                f"la_gini_{key}",
-                "Gini",
-                f"Inequality of local levels in {nation}",
-                lambda s, k=k: council_inequality(s, k),
+                f"{m.name}_regional_gap",
+                m.unit,
+                f"{m.label}: best region minus worst region ({m.indicator})",
+                lambda s, j=j: float(s.regional_gaps[j]),
                 "places",
             )
         )

@@ -49,8 +49,8 @@ PHASES: tuple[Phase, ...] = (
     ministry.govern,
     capability.invest,
     centre.monitor,
-    centre.allocate_budgets,
     interaction.read_ties,
+    centre.allocate_budgets,
     business.settle_projects,
     business.start_projects,
     centre.fund_programmes,
@@ -122,6 +122,8 @@ class PartnershipModel(mesa.Model):
         self.missions = data.missions()
         values = scenario.values
         self.lever_schedule = LeverSchedule(scenario)
+        self.withdrawn: set[str] = set()
+        """Levers withdrawn at a fiscal event (status quo from then on)."""
         self.population = build_population(values, self.rng, self.assumptions)
         self.network = build_coordination_network(self.population, self.rng, self.assumptions)
         self.streams = Streams.spawn(self.rng)
@@ -134,6 +136,7 @@ class PartnershipModel(mesa.Model):
         self._create_agents()
         self.monitoring = values["monitoring_quality"]
         self.ledger = Ledger()
+        self.ledger.output = self.ledger.baseline_output = data.fiscal().gdp_gbp_bn * 1000.0
         self.quarter: Quarter | None = None
         self.recorder = Recorder(self, values["steps"])
         self.recorder.collect(self)
@@ -174,6 +177,7 @@ class PartnershipModel(mesa.Model):
         self.deadline_step = np.array([m.deadline_step for m in ms])
         self.gap0 = np.maximum(self.target_level - self.level0, 1e-9)
         self.private_impact = np.array([m.private_impact for m in ms])
+        self.local_delivery_share = np.array([m.local_delivery_share for m in ms])
         totals = data.union_totals()
         public_share = data.mission_public_share()
         self.union_density = (
@@ -185,6 +189,8 @@ class PartnershipModel(mesa.Model):
         departmental = mins.quarterly_budget[:, None] * mins.programmes
         self.status_quo_mission_budget = departmental.sum(axis=0)
         self.status_quo_programme_share = departmental / self.status_quo_mission_budget
+        self.mission_overlap = 1.0 - (self.status_quo_programme_share**2).sum(axis=0)
+        """Per mission: 1 − the Herfindahl index of the ministries funding it (0: one)."""
         fy = int(self.assumptions.budget.fiscal_year_start_quarter)
         self.fiscal_year_steps = {
             t
@@ -222,8 +228,8 @@ class PartnershipModel(mesa.Model):
         return self.quarter.levers if self.quarter is not None else self.lever_schedule.at(0)
 
     def levers_at(self, step: int) -> LeverValues:
-        """The levers in force during quarter ``step`` (1-based; 0 is the starting state)."""
-        return self.lever_schedule.at(step)
+        """The levers in force during quarter ``step`` (1-based), given the withdrawals so far."""
+        return self.lever_schedule.at(step, self.withdrawn)
 
     def __getattr__(self, name: str) -> Any:
         # Each scheduled lever reads as the value in force (same name as the TOML key and the

@@ -127,9 +127,16 @@ class Businesses:
     amount: np.ndarray
     coinvest: np.ndarray
     success_prob: np.ndarray
+    backed: np.ndarray
+    """Whether the current project has a deal (a public stake)."""
+    additional: np.ndarray
+    """Whether the current backed project would not have gone ahead without its deal."""
     risk_share: np.ndarray
+    """Guarantee share of the current project's deal (0 if not backed)."""
     reward_share: np.ndarray
+    """Public share of the current project's upside under its deal (0 if not backed)."""
     conditionality: np.ndarray
+    """Conditions on the current project's deal (0 if not backed)."""
     # Track record.
     invested: np.ndarray
     """Cumulative private investment committed, £m."""
@@ -234,12 +241,22 @@ def _local_authorities(
     regional = rng.normal(
         0.0, spread * np.sqrt(a.places.regional_share), (len(regions), N_MISSIONS)
     )
+    # Where a regional figure exists, the regional spread is scaled to its best-to-worst gap.
+    for j, m in enumerate(data.missions()):
+        gap = data.regional_gaps().get(m.name)
+        span = np.ptp(regional[:, j])
+        if gap is not None and span > 0:
+            regional[:, j] *= gap / (m.upper_bound - m.lower_bound) / span
     local = rng.normal(0.0, spread * np.sqrt(1 - a.places.regional_share), (n_la, N_MISSIONS))
     level = np.clip(base + regional[region] + local, 0.01, 0.99) if n_la else np.zeros((0, 5))
     gap0 = np.maximum(target - base, 0.01)
     need = np.maximum(target - level, 0.01) / gap0
     # Capability: lower where need is higher.
-    z_need = (need.mean(axis=1) - need.mean()) / (need.mean(axis=1).std() + 1e-12) if n_la else need
+    z_need = (
+        (need.mean(axis=1) - need.mean()) / (need.mean(axis=1).std() + 1e-12)
+        if n_la
+        else np.zeros(0)
+    )
     c = a.capability.la_need_correlation
     z = c * z_need + np.sqrt(1 - c * c) * rng.normal(size=n_la)
     capability = np.clip(a.capability.la_mean + a.capability.la_sd * z, 0.1, 0.95)
@@ -343,6 +360,8 @@ def _businesses(
         amount=zeros.copy(),
         coinvest=zeros.copy(),
         success_prob=zeros.copy(),
+        backed=np.zeros(n, dtype=bool),
+        additional=np.zeros(n, dtype=bool),
         risk_share=zeros.copy(),
         reward_share=zeros.copy(),
         conditionality=zeros.copy(),

@@ -72,13 +72,22 @@ class LeverSchedule:
             name: (PARAMETERS[name].default, values[name], scenario.lever_start(name))
             for name in LEVER_NAMES
         }
+        self.withdrawable = tuple(name for name in LEVER_NAMES if PARAMETERS[name].withdrawable)
+        """The levers a fiscal event can withdraw, in declaration order."""
 
-    def at(self, step: int) -> LeverValues:
-        """The levers in force during quarter ``step`` (1-based; 0 is the starting state)."""
+    def default(self, name: str) -> float:
+        """A lever's status-quo value."""
+        return self._plan[name][0]
+
+    def at(self, step: int, withdrawn: frozenset[str] | set[str] = frozenset()) -> LeverValues:
+        """The levers in force during quarter ``step`` (1-based; 0 is the starting state).
+
+        A lever in ``withdrawn`` has its status-quo value.
+        """
         quarter = step - 1
         return LeverValues(
             {
-                name: (value if quarter >= start else default)
+                name: (value if quarter >= start and name not in withdrawn else default)
                 for name, (default, value, start) in self._plan.items()
             }
         )
@@ -126,3 +135,6 @@ class Quarter:
     """What the indicator engine produced (``delivery.deliver``)."""
     improved: np.ndarray | None = None
     """Per council, whether its mission-average level rose (``local_authority.update_places``)."""
+    spend_per_head: np.ndarray | None = None
+    """Per region, mission money reaching it per resident, £ a year
+    (``local_authority.update_places``)."""

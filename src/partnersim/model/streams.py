@@ -24,8 +24,9 @@ class Streams:
     indicators: np.random.Generator
     trust: np.random.Generator
     brokerage: np.random.Generator
+    durability: np.random.Generator
 
     @classmethod
     def spawn(cls, rng: np.random.Generator) -> Streams:
         """Derive the streams from ``rng`` (deterministically)."""
-        return cls(*rng.spawn(7))
+        return cls(*rng.spawn(8))

@@ -129,7 +129,14 @@ def assessed_level(frame: pd.DataFrame, mission: data.Mission, step: int) -> flo
 
 # -- per-mission outcomes: one rule for every mission ---------------------------------------------
 
-MISSION_KINDS = ("met", "level_at_deadline", "met_step", "gap_closed_final", "level_final")
+MISSION_KINDS = (
+    "met",
+    "level_at_deadline",
+    "met_step",
+    "gap_closed_final",
+    "level_final",
+    "regional_gap_final",
+)
 """The outcomes every mission has, in column order (milestones follow)."""
 
 
@@ -231,6 +238,15 @@ def mission_outcomes(m: data.Mission) -> tuple[Outcome, ...]:
             "missions",
             mission=m.name,
         ),
+        Outcome(
+            column["regional_gap_final"],
+            f"{m.label}: best region minus worst region (end of run)",
+            m.unit,
+            Direction.MINIMISE,
+            lambda rf: rf.final_value(f"{m.name}_regional_gap"),
+            "places",
+            mission=m.name,
+        ),
     )
     return out + tuple(_milestone(m, i) for i in range(len(m.milestones)))
 
@@ -250,11 +266,6 @@ def _sum(column: str) -> Callable[[RunFrame], float]:
     return lambda rf: float(rf.after[column].sum())
 
 
-def _cost_per_point(rf: RunFrame) -> float:
-    gap = rf.gap_closed
-    return float(rf.final["net_public_cost_to_date"] / (100.0 * gap)) if gap > 0 else float("nan")
-
-
 MAX, MIN = Direction.MAXIMISE, Direction.MINIMISE
 
 RUN_OUTCOMES: tuple[Outcome, ...] = (
@@ -267,6 +278,15 @@ RUN_OUTCOMES: tuple[Outcome, ...] = (
         "missions",
     ),
     Outcome(
+        "mean_gap_closed",
+        "Mean share of the gap to target closed (end of run)",
+        "share",
+        MAX,
+        lambda rf: rf.gap_closed,
+        "missions",
+        sensitivity=True,
+    ),
+    Outcome(
         "private_investment_total",
         "Private mission investment",
         "£bn",
@@ -276,13 +296,39 @@ RUN_OUTCOMES: tuple[Outcome, ...] = (
         sensitivity=True,
     ),
     Outcome(
-        "leverage",
-        "Leverage (private £ per public £ of project finance)",
+        "deal_public_finance_total",
+        "Public finance committed to deals (co-investment + guarantee provisions)",
+        "£bn",
+        MIN,
+        lambda rf: (
+            float(rf.after["co_investment"].sum()) + float(rf.after["guarantee_provisions"].sum())
+        ),
+        "fiscal",
+    ),
+    Outcome(
+        "deal_leverage",
+        "Leverage per deal (private £ per public £ in backed projects)",
         "ratio",
         MAX,
-        _final("leverage_to_date"),
+        _final("deal_leverage_to_date"),
         headline=True,
         sensitivity=True,
+    ),
+    Outcome(
+        "deal_additionality",
+        "Additionality of deals (share of backed private £ that needed the deal)",
+        "share",
+        MAX,
+        _final("deal_additionality_to_date"),
+        headline=True,
+    ),
+    Outcome(
+        "deal_deadweight_total",
+        "Deadweight: backed private £ that would have been invested anyway",
+        "£bn",
+        MIN,
+        lambda rf: float(rf.after["deal_deadweight"].sum()),
+        "fiscal",
     ),
     Outcome(
         "business_participation_mean",
@@ -290,7 +336,6 @@ RUN_OUTCOMES: tuple[Outcome, ...] = (
         "share",
         MAX,
         _mean("business_participation"),
-        headline=True,
     ),
     Outcome(
         "union_cooperation_mean",
@@ -342,8 +387,23 @@ RUN_OUTCOMES: tuple[Outcome, ...] = (
         "fiscal",
     ),
     Outcome(
+        "levers_withdrawn_final",
+        "Levers withdrawn at fiscal events (end)",
+        "levers",
+        MIN,
+        _final("levers_withdrawn"),
+    ),
+    Outcome(
+        "public_spend_total",
+        "Public mission spend (the budget envelope spent)",
+        "£bn",
+        MIN,
+        _sum("public_spend"),
+        "fiscal",
+    ),
+    Outcome(
         "guarantee_payouts_total",
-        "Losses borne under risk-sharing",
+        "Guarantee payouts on failed backed projects",
         "£bn",
         MIN,
         _sum("guarantee_payouts"),
@@ -351,8 +411,16 @@ RUN_OUTCOMES: tuple[Outcome, ...] = (
         headline=True,
     ),
     Outcome(
+        "compensation_total",
+        "Compensation for cancelled backed projects",
+        "£bn",
+        MIN,
+        _sum("compensation"),
+        "fiscal",
+    ),
+    Outcome(
         "public_returns_total",
-        "Public returns",
+        "Public returns (reward receipts and co-investment gains)",
         "£bn",
         MAX,
         _sum("public_returns"),
@@ -360,49 +428,38 @@ RUN_OUTCOMES: tuple[Outcome, ...] = (
         headline=True,
     ),
     Outcome(
-        "net_public_cost",
-        "Net public cost",
+        "co_investment_losses_total",
+        "Losses on public co-investment",
         "£bn",
         MIN,
-        _final("net_public_cost_to_date"),
+        _sum("co_investment_losses"),
         "fiscal",
-        headline=True,
-        sensitivity=True,
     ),
     Outcome(
-        "mean_gap_closed",
-        "Mean share of the gap to target closed (end of run)",
-        "share",
+        "tax_effect_total",
+        "Receipts from output above the status-quo baseline trend",
+        "£bn",
         MAX,
-        lambda rf: rf.gap_closed,
-        "missions",
-        sensitivity=True,
-    ),
-    Outcome(
-        "net_cost_per_point",
-        "Net public cost per point of gap closed",
-        "£bn per percentage point",
-        MIN,
-        _cost_per_point,
+        _sum("tax_effect"),
         "fiscal",
     ),
     Outcome(
-        "la_gini_final",
-        "Inequality between councils (Gini, end)",
-        "Gini",
+        "net_fiscal_cost_total",
+        "Net fiscal cost against the baseline trend (compare scenarios by their difference)",
+        "£bn",
         MIN,
-        _final("la_gini"),
-        "places",
-        headline=True,
+        _final("net_fiscal_cost_to_date"),
+        "fiscal",
         sensitivity=True,
     ),
     Outcome(
-        "la_gini_change",
-        "Change in inequality between councils (end − start)",
-        "Gini",
+        "spending_per_head_ratio_mean",
+        "Mission money per resident, highest region ÷ lowest (mean over quarters)",
+        "ratio",
         MIN,
-        lambda rf: float(rf.final["la_gini"] - rf.frame["la_gini"].iloc[0]),
+        _mean("spending_per_head_ratio"),
         "places",
+        headline=True,
     ),
 )
 """Whole-run outcomes, after the per-mission ones."""

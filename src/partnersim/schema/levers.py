@@ -65,6 +65,14 @@ class Parameter:
             ``run.steps`` and controls bound it by the run length.
         gated_by: the parameter whose non-default value makes this one matter (``shock_step``
             matters only when a ``shock`` is set).
+        instrument: for levers, the UK instrument the lever stands for.
+        evidence: for levers, the size of its effect with a citation, or the uncertainties
+            that carry it (by name, with their plausible ranges); for uncertainties, why the
+            plausible range is what it is.
+        plausible: for uncertainties, the range plausible worlds sample (within the bounds,
+            which only say what makes sense at all); ``None`` where the bounds are plausible.
+        withdrawable: for scheduled levers, whether a fiscal event can withdraw it (political
+            backing, which protects the others, cannot).
     """
 
     name: str
@@ -82,6 +90,10 @@ class Parameter:
     timing: bool = False
     quarter: bool = False
     gated_by: str | None = None
+    instrument: str = ""
+    evidence: str = ""
+    plausible: tuple[float, float] | None = None
+    withdrawable: bool = True
 
     @property
     def scheduled(self) -> bool:
@@ -117,13 +129,30 @@ _SHIPPED_LEVERS: tuple[Parameter, ...] = (
         unit="share (0 = none, 1 = full PM and Chancellor backing)",
         label="Political backing",
         doc=(
-            "How strongly the Prime Minister and Chancellor stand behind the missions. Each "
-            "ministry's mission alignment moves 10 % a quarter toward this value; every quarter a "
-            "ministry reneges on its pooled contribution with probability silo-ness × "
-            "(1 − alignment). HM Treasury's alignment also gates finance_alignment."
+            "How firmly the Prime Minister and Chancellor stand behind the missions. It acts on "
+            "durability: at each fiscal event (the start of each fiscal year) every other lever "
+            "set above its status-quo value is withdrawn — back to the status quo for the rest "
+            "of the run — with probability withdrawal_prob × (1 − political_backing). It also "
+            "moves each ministry's mission alignment 10 % a quarter toward this value; a "
+            "ministry reneges on its pooled contribution with probability silo-ness × (1 − "
+            "alignment), and HM Treasury's alignment gates finance_alignment."
         ),
-        source=f"{REPORT}, recommendation 1; reneging rule is an assumption.",
+        source=(
+            f"{REPORT}, recommendation 1; IFS, Chancellors' responses to economic news; IfG, "
+            "All Change (2017). The alignment and reneging rules are assumptions."
+        ),
         recommendation="Missions first, with PM and Chancellor backing",
+        withdrawable=False,
+        instrument=(
+            "PM-chaired mission boards and the Chancellor's backing at fiscal events (Budgets, "
+            "Spending Reviews)"
+        ),
+        evidence=(
+            "Uncertainty withdrawal_prob (0.02–0.4 per lever per year): 26 fiscal events since "
+            "2010 (IFS), 11 economic strategies since 2010 (IPPR), secretaries of state last "
+            "about two years (IfG); no published probability that a programme is withdrawn "
+            "exists."
+        ),
     ),
     Parameter(
         "orchestration",
@@ -136,14 +165,30 @@ _SHIPPED_LEVERS: tuple[Parameter, ...] = (
         label="Orchestration (Missions Unit)",
         doc=(
             "Share of each ministry's mission programme budget pooled by the Centre into mission "
-            "pots, re-weighted toward missions whose remaining gap is largest relative to where "
-            "they started; the rest follows historical departmental shares. Pooling costs "
-            "coordination losses that shrink with Centre capability. Orchestration also raises "
-            "monitoring quality and the rate at which the Centre brokers cross-silo "
-            "ministry–ministry ties for lagging missions (both scaled by Centre capability)."
+            "pots, allocated by each mission's status-quo budget × its remaining gap. Money left "
+            "with departments loses duplication_loss × overlap × (1 − coordination) to "
+            "duplicated, uncoordinated work where several ministries fund one mission (overlap: "
+            "1 − the Herfindahl index of their shares; coordination: their trust-weighted ties); "
+            "pooled money escapes it but pays coordination friction budget.coordination_loss × "
+            "(1 − Centre capability). Orchestration also raises monitoring quality and the rate "
+            "at which the Centre brokers cross-silo ministry ties for lagging missions."
         ),
-        source=f"{REPORT}, recommendation 2 (Missions Unit, delivery plans); DESIGN §5.1.",
+        source=(
+            f"{REPORT}, recommendation 2 (Missions Unit, delivery plans); NAO, Cross-government "
+            "working (2023); IfG, Tracking delivery (2017)."
+        ),
         recommendation="Whole of government, Missions Unit, delivery plans",
+        instrument=(
+            "A Missions Unit with pooled mission budgets and delivery plans (cf. the Prime "
+            "Minister's Delivery Unit, 2001–10)"
+        ),
+        evidence=(
+            "Uncertainty duplication_loss (0–0.15 of departmental mission money): the NAO (2023) "
+            "reports how often officials meet barriers to cross-government working (data "
+            "sharing 62–63 %, conflicting ministerial priorities 45 %) but no quantified loss; "
+            "the IfG (2017) finds delivery units' contribution hard to measure. Coordination "
+            "friction is an assumption."
+        ),
     ),
     Parameter(
         "partnership",
@@ -159,10 +204,18 @@ _SHIPPED_LEVERS: tuple[Parameter, ...] = (
             "which the Centre brokers cross-sector ties (ministries and Centre with businesses, "
             "unions and local authorities) for lagging missions, the starting trust of brokered "
             "ties, and the clarity of direction that lowers firms' perceived risk (their hurdle "
-            "rate falls by up to 40 %)."
+            "rate falls by up to contracting.clarity_max)."
         ),
-        source=f"{REPORT}, recommendation 3; hurdle reduction size is an assumption.",
+        source=f"{REPORT}, recommendation 3; sizes are assumptions (data/assumptions.toml).",
         recommendation="National partnership for growth and renewal",
+        instrument=(
+            "A standing national partnership of government, business and unions (sector deals, "
+            "an industrial strategy council)"
+        ),
+        evidence=(
+            "Uncertainties contracting.clarity_max (0.2–0.6) and "
+            "network.sector_brokerage_rate (0.04–0.12): neither has a published effect size."
+        ),
     ),
     Parameter(
         "risk_share",
@@ -171,14 +224,29 @@ _SHIPPED_LEVERS: tuple[Parameter, ...] = (
         0.1,
         0.0,
         0.8,
-        unit="public share of project downside",
+        unit="public share of a backed project's downside",
         label="Risk share",
         doc=(
-            "Share of a failed mission project's loss borne by the public partner. Firms value "
-            "the promise at their trust in the public side; realised losses are a fiscal cost."
+            "Guarantee term of a deal: the public partner bears this share of the loss on the "
+            "firm's capital if a backed project fails, and of the sunk cost if it is cancelled. "
+            "It acts only on projects that receive a deal (finance_alignment, deal_targeting); a "
+            "firm values the promise at its trust in its public partners. Payouts and "
+            "compensation are fiscal costs."
         ),
-        source=f"{REPORT}, recommendation 4; Mazzucato (2013) The Entrepreneurial State.",
+        source=(
+            f"{REPORT}, recommendation 4; Mazzucato (2013) The Entrepreneurial State; Allinson, "
+            "Robson & Stone (2013) Economic evaluation of the Enterprise Finance Guarantee (BIS)."
+        ),
         recommendation="Share risks and rewards with business and unions",
+        instrument=(
+            "Public guarantees: British Business Bank guarantee schemes (the Enterprise Finance "
+            "Guarantee covered 75 %), National Wealth Fund guarantees"
+        ),
+        evidence=(
+            "A policy choice whose effect on investment emerges from firms' decisions. For "
+            "scale: the Enterprise Finance Guarantee's 2009 cohort gave £1,270m gross economic "
+            "benefit against £178m cost (Allinson et al. 2013)."
+        ),
     ),
     Parameter(
         "reward_share",
@@ -186,16 +254,27 @@ _SHIPPED_LEVERS: tuple[Parameter, ...] = (
         float,
         0.0,
         0.0,
-        0.5,
-        unit="public share of project upside",
+        1.0,
+        unit="public share of upside per unit of public share of downside",
         label="Reward share",
         doc=(
-            "Share of a successful project's return taken by the public partner (equity, "
-            "royalties, claw-back). It lowers the firm's expected return; public returns flow "
-            "back into the mission pots the following quarter."
+            "Reward term of a deal: the public partner takes reward_share × risk_share of the "
+            "upside on the capital it guarantees (1 = rewards shared exactly as risks are; 0 = "
+            "risk socialised, reward private). Co-investment earns its own pro-rata return "
+            "besides. It acts only on backed projects, so with no public stake it changes "
+            "nothing. Receipts flow back into the mission pots."
         ),
-        source=f"{REPORT}, recommendation 4; Mazzucato & Rodrik (2023) conditionalities.",
+        source=f"{REPORT}, recommendation 4; Mazzucato & Rodrik (2023) on conditionalities.",
         recommendation="Share risks and rewards with business and unions",
+        instrument=(
+            "Equity stakes, royalties and claw-back in public deals (National Wealth Fund equity, "
+            "British Patient Capital)"
+        ),
+        evidence=(
+            "Uncertainties private_return (0.2–0.6) and business_risk_appetite (0.3–0.7): what "
+            "the public's upside share costs firms, and so how much investment it deters, "
+            "depends on them; Mazzucato & Rodrik (2023) argue for it without an effect size."
+        ),
     ),
     Parameter(
         "conditionality",
@@ -204,16 +283,25 @@ _SHIPPED_LEVERS: tuple[Parameter, ...] = (
         0.0,
         0.0,
         1.0,
-        unit="strength of conditions on public finance",
+        unit="strength of conditions on deals",
         label="Conditionality",
         doc=(
-            "Conditions attached to public finance and de-risking (reinvestment, access, fair "
-            "work). They cost firms up to 20 % of their upside, raise the mission impact of the "
-            "investment by up to 50 %, and give workers a share of project rewards, which raises "
+            "Conditions attached to deals (reinvestment, access, fair work). On backed projects "
+            "they cost the firm up to contracting.conditionality_cost of its upside, raise the "
+            "project's mission impact by up to contracting.conditionality_impact, and give "
+            "workers a stake (capacity share of backed projects × conditionality) that raises "
             "union cooperation."
         ),
-        source=f"{REPORT}, recommendation 4; Mazzucato & Rodrik (2023); sizes are assumptions.",
+        source=f"{REPORT}, recommendation 4; Mazzucato & Rodrik (2023).",
         recommendation="Share risks and rewards with business and unions",
+        instrument=(
+            "Conditions in public contracts and finance (Procurement Act 2023 social value, fair "
+            "work conditions, investment criteria of public finance institutions)"
+        ),
+        evidence=(
+            "Uncertainties contracting.conditionality_cost (0.1–0.3) and "
+            "contracting.conditionality_impact (0.25–0.75): neither has a published estimate."
+        ),
     ),
     Parameter(
         "finance_alignment",
@@ -225,14 +313,58 @@ _SHIPPED_LEVERS: tuple[Parameter, ...] = (
         unit="degree of mission alignment of Treasury tools",
         label="Finance alignment (Treasury)",
         doc=(
-            "Multi-year pooled mission budgets and outcome-based procurement instead of annual "
-            "silo budgets. Effective alignment is this value × (0.5 + 0.5 × HM Treasury's mission "
-            "alignment). It damps annual stop–go budget shocks and the project cancellations they "
-            "cause, raises project success through outcome-based procurement, and sets the share "
-            "of each mission budget offered as public co-investment alongside private projects."
+            "Multi-year pooled mission budgets, outcome-based procurement and a public finance "
+            "vehicle. Effective alignment is this value × (0.5 + 0.5 × HM Treasury's mission "
+            "alignment). It damps annual stop–go budget shocks and the cancellations they "
+            "cause, raises project success through outcome-based procurement, and sets each "
+            "mission's deal envelope: budget.deal_budget_share × effective alignment of the "
+            "mission budget, spent on co-investment (budget.coinvest_max_ratio public £ per "
+            "private £) and guarantee provisions for specific projects."
         ),
-        source=f"{REPORT}, recommendation 5; stop–go size and co-investment cap are assumptions.",
+        source=f"{REPORT}, recommendation 5; envelope and stop–go sizes are assumptions.",
         recommendation="Treasury mandate, budgets, procurement, public finance institutions",
+        instrument=(
+            "Spending Review multi-year settlements, outcome-based procurement under the Green "
+            "Book, and the National Wealth Fund"
+        ),
+        evidence=(
+            "Uncertainties budget.stop_go_sd (0.04–0.12) and budget.deal_budget_share "
+            "(0.1–0.3); the deals' leverage emerges from firms' decisions and is set beside the "
+            "National Wealth Fund's £3 private per £1 public target and its 2024-25 deals "
+            "(about £0.6–1.6) in data/references.toml."
+        ),
+    ),
+    Parameter(
+        "deal_targeting",
+        Section.LEVERS,
+        float,
+        0.0,
+        0.0,
+        1.0,
+        unit="share of deals screened for additionality",
+        label="Deal targeting (additionality)",
+        doc=(
+            "How deals are placed. At 0 they go to projects in the order firms ask (first come, "
+            "first served) until the envelope is spent — the status quo. At 1 the public "
+            "partner offers deals only to projects it judges would not go ahead without one but "
+            "would with one (additional), judging each project's return with error "
+            "screening_noise; in between, a project judged not additional is still offered a "
+            "deal with probability 1 − deal_targeting."
+        ),
+        source=(
+            f"{REPORT}, recommendation 5; HM Treasury Green Book and the Additionality Guide "
+            "(HCA 2014) on additionality; Public Accounts Committee (2023) on UKIB."
+        ),
+        recommendation="Treasury mandate, budgets, procurement, public finance institutions",
+        instrument=(
+            "Additionality tests of a public finance institution (National Wealth Fund, "
+            "British Business Bank)"
+        ),
+        evidence=(
+            "Uncertainty screening_noise (0–0.3 in return): additionality of UK public finance "
+            "is rarely measured — the PAC (2023) found UKIB had not explained it; Enterprise "
+            "Zones' jobs were 40–54 % non-additional (DCLG evaluation, via Centre for Cities)."
+        ),
     ),
     Parameter(
         "capability_investment",
@@ -245,12 +377,26 @@ _SHIPPED_LEVERS: tuple[Parameter, ...] = (
         label="Capability investment",
         doc=(
             "Share of mission programme budgets spent on in-house delivery capability in the "
-            "Centre, ministries and local authorities. Capability rises with diminishing returns "
-            "and depreciates back toward its starting level; it multiplies effective public "
-            "contribution, project success and the Centre's monitoring and brokerage."
+            "Centre, ministries and councils. Capability rises with diminishing returns and "
+            "depreciates back toward its starting level; the effectiveness of public "
+            "contribution scales as (capability / reference)^capability_elasticity, and "
+            "capability also raises project success and the Centre's monitoring and brokerage."
         ),
-        source=f"{REPORT}, recommendation 6 (e.g. the Government Digital Service); assumption.",
+        source=(
+            f"{REPORT}, recommendation 6; GDS savings claims (GDS blog, 2015; NAO, Digital "
+            "transformation in government, 2017); NAO, Delivering major projects (2016)."
+        ),
         recommendation="Invest in governing capability",
+        instrument=(
+            "Investment in civil service delivery capability (the Government Digital Service, "
+            "the Major Projects Leadership Academy)"
+        ),
+        evidence=(
+            "Uncertainty capability_elasticity (0–1): the only per-£ figures are the Government "
+            "Digital Service's self-reported savings (£1.7bn in 2014-15 on a budget under "
+            "£100m, audited to 'moderate assurance'); the NAO (2016) finds project performance "
+            "trends cannot be measured. No effect size on outcomes exists."
+        ),
     ),
     Parameter(
         "devolution",
@@ -259,16 +405,30 @@ _SHIPPED_LEVERS: tuple[Parameter, ...] = (
         0.05,
         0.0,
         0.6,
-        unit="share of mission programme budget devolved to local authorities",
+        unit="share of the locally delivered part of mission budgets devolved",
         label="Devolution",
         doc=(
-            "Share of mission programme budgets and decision rights passed to local authorities, "
-            "split by local need × population. Local effectiveness is relative capability × a "
-            "30 % local-knowledge bonus, so low-capacity places underperform unless capability "
-            "is invested in them."
+            "Budgets and decision rights passed to local authorities, for missions with a local "
+            "delivery role only: mission m's devolved share is devolution × its local delivery "
+            "share (data/missions.toml), split by local need × population. Local effectiveness "
+            "is relative capability × (1 + local_knowledge_bonus), so low-capacity places "
+            "underperform unless capability is invested in them."
         ),
-        source=f"{REPORT}, recommendation 7; Guerrero et al. (2022) subnational PPI; assumption.",
+        source=(
+            f"{REPORT}, recommendation 7; What Works Centre for Local Growth (devolution and "
+            "area-based initiative reviews); Guerrero et al. (2022) subnational PPI."
+        ),
         recommendation="Empower communities and devolve",
+        instrument=(
+            "Devolution deals and integrated settlements for mayoral combined authorities; the "
+            "local government finance settlement"
+        ),
+        evidence=(
+            "Uncertainty local_knowledge_bonus (−0.1 to 0.3): the What Works Centre finds "
+            "devolution as a whole 'extremely difficult' to evaluate and about half of "
+            "area-based-initiative evaluations positive. Local delivery shares are assumptions "
+            "with reasons in data/missions.toml."
+        ),
     ),
     Parameter(
         "start_step",
@@ -288,6 +448,8 @@ _SHIPPED_LEVERS: tuple[Parameter, ...] = (
         recommendation="From day one",
         timing=True,
         quarter=True,
+        instrument="The timing of a new government's first Budget and Spending Review",
+        evidence="A choice of timing; what a delay costs is an output of the model.",
     ),
 )
 
@@ -305,6 +467,8 @@ _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
         label="Business risk appetite",
         doc="Mean risk appetite of firms; a firm's hurdle rate scales with 1 − appetite.",
         source="Assumption.",
+        plausible=(0.3, 0.7),
+        evidence=("No source: the central value ±0.2."),
     ),
     Parameter(
         "project_success_prob",
@@ -320,6 +484,12 @@ _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
             "coordination, capability and outcome-based procurement move it up or down."
         ),
         source="Assumption.",
+        plausible=(0.45, 0.75),
+        evidence=(
+            "About a third of major government projects were rated red or amber-red (NAO, "
+            "Delivering major projects, 2016); the range runs from that to three in four "
+            "succeeding."
+        ),
     ),
     Parameter(
         "private_return",
@@ -332,6 +502,8 @@ _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
         label="Project upside",
         doc="Gross return on a successful project over its life, as a share of capital.",
         source="Assumption.",
+        plausible=(0.2, 0.6),
+        evidence=("No source: ±50 % of the central value."),
     ),
     Parameter(
         "project_loss",
@@ -344,6 +516,8 @@ _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
         label="Project downside",
         doc="Share of capital lost when a project fails, before any public risk share.",
         source="Assumption.",
+        plausible=(0.3, 0.7),
+        evidence=("No source: ±0.2."),
     ),
     Parameter(
         "trust_learning_rate",
@@ -356,6 +530,8 @@ _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
         label="Trust learning rate",
         doc="Step size with which edge trust moves toward realised outcomes.",
         source="Assumption (learning-rate form after Tomassini & Antonioni).",
+        plausible=(0.05, 0.3),
+        evidence=("No source: a third to twice the central value."),
     ),
     Parameter(
         "trust_decay",
@@ -368,6 +544,8 @@ _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
         label="Trust decay",
         doc="Unused ties lose this share of their trust each quarter.",
         source="Assumption.",
+        plausible=(0.01, 0.05),
+        evidence=("No source: half to two and a half times the central value."),
     ),
     Parameter(
         "spillover_strength",
@@ -380,6 +558,8 @@ _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
         label="Spillover strength",
         doc="Scales every weight of the directed spillover network among mission indicators.",
         source="Assumption; network weights are in data/spillovers.toml.",
+        plausible=(0.5, 1.5),
+        evidence=("The spillover weights are assumptions (data/spillovers.toml): ±50 %."),
     ),
     Parameter(
         "monitoring_quality",
@@ -395,6 +575,8 @@ _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
             "Centre capability raise the effective value."
         ),
         source="Policy Priority Inference default q_m = 0.5 (Guerrero & Castañeda).",
+        plausible=(0.3, 0.7),
+        evidence=("PPI's default 0.5 ± 0.2."),
     ),
     Parameter(
         "rule_of_law",
@@ -410,6 +592,8 @@ _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
             "Approximate: UK World Governance Indicators rule-of-law estimate ≈ 1.4 on the "
             "−2.5…2.5 scale, rescaled to 0–1."
         ),
+        plausible=(0.7, 0.9),
+        evidence=("The UK's World Governance Indicators rule-of-law estimate, rescaled, ±0.1."),
     ),
     Parameter(
         "shock",
@@ -451,6 +635,147 @@ _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
         label="Shock size",
         doc="Scales the shock relative to its reference size (1 = 2020-scale pandemic).",
         source="Assumption.",
+        plausible=(0.25, 1.0),
+        evidence=("From a quarter of to a full 2020-scale shock."),
+    ),
+    Parameter(
+        "screening_noise",
+        Section.UNCERTAINTIES,
+        float,
+        0.1,
+        0.0,
+        0.5,
+        unit="sd of the public partner's error in a project's expected return",
+        label="Screening error",
+        doc=(
+            "How well the public partner judges a project's expected return when it screens "
+            "deals for additionality (deal_targeting): its estimate is the firm's own plus a "
+            "normal error of this standard deviation."
+        ),
+        source="Assumption: central value equal to firms' own return noise.",
+        plausible=(0.0, 0.3),
+        evidence=(
+            "No UK estimate of screening accuracy exists; the range runs from perfect screening "
+            "to three times firms' own uncertainty about a project (contracting.return_noise_sd)."
+        ),
+    ),
+    Parameter(
+        "local_knowledge_bonus",
+        Section.UNCERTAINTIES,
+        float,
+        0.1,
+        -0.5,
+        1.0,
+        unit="multiplier − 1 on local effectiveness",
+        label="Local knowledge bonus",
+        doc=(
+            "How much more (or less) effectively local authorities spend devolved money per "
+            "unit of capability than central programmes, for their local knowledge."
+        ),
+        source=(
+            "What Works Centre for Local Growth, Undertaking impact evaluation of devolution; "
+            "Area Based Initiatives evidence review (2016)."
+        ),
+        plausible=(-0.1, 0.3),
+        evidence=(
+            "Evidence is weak: devolution as a whole is 'extremely difficult' to evaluate and "
+            "about half of area-based-initiative evaluations find positive effects, with "
+            "displacement a concern. The range admits a small loss to a 30 % gain; the central "
+            "value is a small gain."
+        ),
+    ),
+    Parameter(
+        "capability_elasticity",
+        Section.UNCERTAINTIES,
+        float,
+        0.5,
+        0.0,
+        1.5,
+        unit="elasticity of effectiveness to capability",
+        label="Capability elasticity",
+        doc=(
+            "How strongly delivery capability raises the effectiveness of public contribution: "
+            "effectiveness = (capability / reference)^elasticity (0: no effect; 1: "
+            "proportional)."
+        ),
+        source=(
+            "GDS savings claims (GDS blog, 2015; NAO, Digital transformation in government, "
+            "2017); NAO, Delivering major projects (2016)."
+        ),
+        plausible=(0.0, 1.0),
+        evidence=(
+            "No effect size of capability on outcomes exists; the range runs from none to "
+            "proportional, the central value halfway."
+        ),
+    ),
+    Parameter(
+        "duplication_loss",
+        Section.UNCERTAINTIES,
+        float,
+        0.05,
+        0.0,
+        0.3,
+        unit="share of departmental mission money",
+        label="Duplication loss",
+        doc=(
+            "Share of a mission's departmental (not pooled) programme money lost to duplicated "
+            "and uncoordinated work when several ministries fund it with no coordination "
+            "(scaled by their overlap and by 1 − their coordination)."
+        ),
+        source="NAO, Cross-government working (2023); PAC (2024).",
+        plausible=(0.0, 0.15),
+        evidence=(
+            "The NAO reports barriers to joint working as common (39–63 % of officials) but no "
+            "quantified loss; the range allows none to 15 %."
+        ),
+    ),
+    Parameter(
+        "withdrawal_prob",
+        Section.UNCERTAINTIES,
+        float,
+        0.15,
+        0.0,
+        1.0,
+        unit="probability per lever per fiscal year, with no political backing",
+        label="Withdrawal probability",
+        doc=(
+            "Chance that a lever set above its status-quo value is withdrawn at a fiscal event "
+            "(back to the status quo for the rest of the run) when it has no political backing; "
+            "political_backing scales it by (1 − backing)."
+        ),
+        source=(
+            "IFS, Chancellors' responses to economic news (26 fiscal events since 2010); IfG, "
+            "All Change (2017); IPPR (11 economic strategies since 2010)."
+        ),
+        plausible=(0.02, 0.4),
+        evidence=(
+            "Derived from policy churn: strategies reset about 0.8 times a year and secretaries "
+            "of state change about every two years, but most programmes survive a reset; no "
+            "published probability exists."
+        ),
+    ),
+    Parameter(
+        "tax_share",
+        Section.UNCERTAINTIES,
+        float,
+        0.36,
+        0.25,
+        0.45,
+        unit="public sector receipts per £ of GDP",
+        label="Receipts share of GDP",
+        doc=(
+            "Share of additional output that returns to the Exchequer as receipts; it turns a "
+            "scenario's output gain over the status quo into its tax effect."
+        ),
+        source=(
+            "OBR, Economic and fiscal outlook: receipts 35.3 % of GDP in 2024-25 rising to "
+            "37.7 % in 2027-28 (March 2025; secondary), 'a record 38 per cent' (October 2024)."
+        ),
+        plausible=(0.33, 0.38),
+        evidence=(
+            "The range spans the OBR's pre-pandemic (33.2 %, 2019-20) to forecast (37.7–38 %) "
+            "tax take; it assumes extra output is taxed at the average rate."
+        ),
     ),
 )
 
@@ -640,6 +965,8 @@ def variable(name: str) -> Parameter:
         label=name,
         doc=entry.doc,
         source="Assumption (data/assumptions.toml).",
+        plausible=entry.plausible,
+        evidence=entry.plausible_reason,
     )
 
 
@@ -660,12 +987,15 @@ class Requires:
         any_of: parameters of which at least one must be above zero.
         reason: why, in words (the first half of the message).
         remedy: what to do about it, if more than the rule itself says.
+        error: a broken rule is an error (the scenario is refused); otherwise the setting is
+            valid but has no effect, and the scenario's notes say so.
     """
 
     parameter: str
     any_of: tuple[str, ...]
     reason: str
     remedy: str = ""
+    error: bool = True
 
     def broken(self, values: Mapping[str, Any]) -> bool:
         """Whether ``values`` break the rule."""
@@ -686,15 +1016,22 @@ RULES: tuple[Requires, ...] = (
         "devolved budgets go to local authorities",
         "set devolution = 0 or add authorities",
     ),
-    Requires(
-        "conditionality",
-        ("risk_share", "reward_share", "finance_alignment"),
-        "conditions attach to public finance",
+    *(
+        Requires(
+            term,
+            ("finance_alignment",),
+            "deal terms act only on deals, which finance_alignment funds",
+            f"{term} has no effect",
+            error=False,
+        )
+        for term in ("risk_share", "reward_share", "conditionality", "deal_targeting")
     ),
     Requires(
         "reward_share",
-        ("risk_share", "finance_alignment"),
-        "the public shares rewards in return for sharing risk or investing",
+        ("risk_share",),
+        "the public's upside share is reward_share × risk_share",
+        "reward_share has no effect",
+        error=False,
     ),
 )
 """Every cross-field rule of a scenario; :class:`~partnersim.schema.scenario.Scenario` applies

@@ -313,12 +313,17 @@ class Scenario:
         return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
     def notes(self) -> list[str]:
-        """Settings that are valid but will have no effect in a run of ``steps`` quarters.
+        """Settings that are valid but will have no effect (in a run of ``steps`` quarters).
 
         They are not errors — a sweep may vary ``start_step`` past a short horizon on
         purpose — but a user reading one file should hear about them.
         """
         steps, out = self.steps, []
+        out += [
+            f"{PARAMETERS[r.parameter].section.value}.{r.parameter}: {r.message()}"
+            for r in RULES
+            if not r.error and r.broken(self.values)
+        ]
         late = [lever for lever in LEVER_NAMES if self.lever_start(lever) >= steps]
         if late:
             which = "every lever" if len(late) == len(LEVER_NAMES) else ", ".join(sorted(late))
@@ -502,7 +507,7 @@ def _cross_field(
     """The declared rules that involve more than one value (:data:`levers.RULES`)."""
     out = []
     for rule in RULES:
-        if rule.broken(values):
+        if rule.error and rule.broken(values):
             section = PARAMETERS[rule.parameter].section.value
             out.append(
                 Problem(

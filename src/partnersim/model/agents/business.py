@@ -1,4 +1,4 @@
-"""Businesses: whether to invest in mission projects under the contract on offer.
+"""Businesses: whether to invest in mission projects, with or without a deal with a public stake.
 
 Rules (each quarter, vectorised over firms):
 
@@ -11,24 +11,36 @@ Rules (each quarter, vectorised over firms):
   ministries, councils, unions and the Centre, ``κ̄`` the budget-weighted capability of the
   ministries running the mission and ``fa`` effective finance alignment (outcome-based
   procurement).
-* **Decision** (:func:`consider_projects`): the firm invests its capacity when its
-  trust-weighted expected return clears its risk-adjusted hurdle:
-  ``p (1 − e) R (1 − c χ) − (1 − p) L (1 − τ s) + ε ≥ h0 (1 − ρ) (1 − clarity)``, with ``s``
-  risk_share, ``e`` reward_share, ``χ`` conditionality, ``R``/``L`` the project upside and
-  downside, ``τ`` the firm's mean trust in its public partners (it values public promises at
-  that trust), ``ρ`` its risk appetite, ``ε ~ Normal(0, return_noise_sd)`` and ``clarity =
-  clarity_max × min(1, partnership + 0.5 fa)``. Public co-investment is matched to starting
-  projects up to ``coinvest_max_ratio`` per private pound, pro rata within each mission's offer.
-* **Projects** (:func:`settle_projects`) run ``project_quarters`` quarters, deploying their
-  capital evenly; their mission impact is ``private_impact × (1 + conditionality_impact ×
-  χ)`` per pound (:func:`private_contribution`). At maturity a project succeeds with
-  probability ``p``: the firm keeps ``(1 − e)`` of the upside, the public receives ``e`` of it
-  and its co-investment gain; on failure the public pays ``s`` of the loss and loses its
-  co-investment's share. Budget cuts at a fiscal year start cancel active projects with
-  probability ``cancel_prob × (1 − fa)``. Public receipts and repayments return to mission pots.
+* **Decision with and without a deal** (:func:`consider_projects`). Without a deal the firm's
+  expected return per £ is ``V0 = p R − (1 − p) L + ε``; with the deal on offer (guarantee
+  share ``s``, public upside share ``e s``, conditions ``χ``) it is
+  ``V1 = p R (1 − e s)(1 − c χ) − (1 − p) L (1 − τ s) + ε``, where ``R``/``L`` are the
+  project upside and downside, ``τ`` the firm's mean trust in its public partners (it values a
+  public promise at that trust), ``c`` the cost of full conditions and
+  ``ε ~ Normal(0, return_noise_sd)``. The hurdle is ``h0 (1 − ρ)(1 − clarity) + shock`` with
+  ``ρ`` the firm's risk appetite and ``clarity = clarity_max × min(1, partnership + 0.5 fa)``.
+  The firm goes ahead alone if ``V0 ≥ h``; it wants the deal if ``V1 ≥ h`` and the deal does
+  not lower its return (or it would not go ahead alone).
+* **Deals** go to specific projects from each mission's deal envelope (see
+  :mod:`partnersim.model.agents.centre`): each costs its co-investment (``coinvest_max_ratio``
+  public £ per private £, pari passu) plus a provision for the guarantee's expected cost
+  ``s (1 − p) L``. Projects that want a deal are served in a random order until the envelope
+  is spent; with ``deal_targeting`` the public partner first judges each project's return
+  with error ``screening_noise`` and skips, with probability ``deal_targeting``, those it
+  judges would go ahead anyway or would not go ahead even with the deal. A backed project is
+  *additional* if it would not have gone ahead alone (``V0 < h``), else *deadweight*.
+* **Projects** (:func:`settle`) run ``project_quarters`` quarters, deploying their capital
+  evenly; their mission impact is ``private_impact × (1 + conditionality_impact × χ)`` per
+  pound (:func:`private_contribution`; χ = 0 unless backed). At maturity a project succeeds
+  with probability ``p``: the firm keeps ``(1 − e s)`` of its upside, the public receives
+  ``e s`` of it and its co-investment's pro-rata gain; on failure the public pays ``s`` of the
+  firm's loss and loses its co-investment's share. Budget cuts at a fiscal year start cancel
+  active projects with probability ``cancel_prob × (1 − fa)``; the public compensates ``s`` of
+  a backed project's sunk cost. Public receipts and repayments return to mission pots.
 
-Sources: Mission Critical 01 recommendation 4; Mazzucato (2013) on sharing risks and
-rewards; Mazzucato & Rodrik (2023) on conditionalities; DBT Business population estimates 2023
+Sources: Mission Critical 01 recommendations 4 and 5; Mazzucato (2013) on sharing risks and
+rewards; Mazzucato & Rodrik (2023) on conditionalities; HM Treasury Green Book and the HCA
+Additionality Guide on additionality and deadweight; DBT Business population estimates 2023
 (data/businesses.toml); sizes are assumptions (data/assumptions.toml, [contracting]).
 """
 
@@ -60,6 +72,8 @@ class Business(PartnershipAgent):
     quarters_left = column("quarters_left", "Quarters until the current project ends (0: none).")
     amount = column("amount", "Private capital in the current project, £m.")
     coinvest = column("coinvest", "Public co-investment in the current project, £m.")
+    backed = column("backed", "Whether the current project has a deal with a public stake.")
+    additional = column("additional", "Whether the backed project would not have gone alone.")
     success_prob = column("success_prob", "Success probability of the current project.")
     invested = column("invested", "Cumulative private investment committed, £m.")
     projects = column("projects", "Projects started.")
@@ -92,8 +106,19 @@ class Starts:
 
     started: np.ndarray
     private: np.ndarray
+    """Private capital committed, every project."""
     coinvest: np.ndarray
+    """Public co-investment committed to backed projects."""
     guarantee_cost: np.ndarray
+    """Provision for the expected cost of the guarantees given (s (1 − p) L × capital)."""
+    backed_private: np.ndarray
+    """Private capital in backed projects."""
+    additional_private: np.ndarray
+    """Private capital in backed projects that would not have gone ahead without their deal."""
+    deals: np.ndarray
+    """Deals made (backed projects started)."""
+    additional_deals: np.ndarray
+    """Deals whose project is additional."""
 
 
 @dataclass(slots=True)
@@ -103,10 +128,15 @@ class Settlement:
     outcome: np.ndarray
     """Per firm: NaN if nothing ended; 1 success; risk share on failure; 0 cancelled."""
     receipts: np.ndarray
+    """Public share of backed projects' upside (reward terms)."""
     repayments: np.ndarray
+    """Co-investment principal returned."""
     coinvest_gains: np.ndarray
     coinvest_losses: np.ndarray
     guarantee_payouts: np.ndarray
+    """Guarantee share of failed backed projects' losses."""
+    compensation: np.ndarray
+    """Guarantee share of cancelled backed projects' sunk cost."""
     successes: int
     failures: int
     cancellations: int
@@ -143,17 +173,51 @@ def start_projects(model: PartnershipModel, q: Quarter) -> None:
         q.finance_effective,
         success,
         q.ties.business_trust,
-        q.allocation.coinvest_offer,
+        q.allocation.deal_envelope,
         q.hurdle_shock,
     )
 
 
-def participation_by_mission(biz: Businesses) -> np.ndarray:
-    """Capacity-weighted share of firms with an active project, per mission."""
-    active = biz.quarters_left > 0
+def participation_by_mission(biz: Businesses, backed_only: bool = False) -> np.ndarray:
+    """Capacity-weighted share of firms with an active (backed) project, per mission."""
+    active = (biz.quarters_left > 0) & (biz.backed if backed_only else True)
     total = np.bincount(biz.mission, biz.capacity, len(MISSIONS))
     part = np.bincount(biz.mission[active], biz.capacity[active], len(MISSIONS))
     return np.divide(part, total, out=np.zeros(len(MISSIONS)), where=total > 0)
+
+
+def choose(
+    alone: np.ndarray, dealt: np.ndarray, hurdle: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """What each firm would do: go ahead alone, and want the deal on offer.
+
+    Args:
+        alone: expected return per £ without a deal (noise included).
+        dealt: expected return per £ with the deal.
+        hurdle: the firm's hurdle return.
+
+    Returns:
+        ``(go_alone, wants_deal)``: it invests alone if ``alone ≥ hurdle``; it wants the deal if
+        the deal clears the hurdle and does not lower its return — or it would not go alone.
+        A backed project that would go alone is deadweight; one that would not is additional.
+    """
+    go_alone = alone >= hurdle
+    wants = (dealt >= hurdle) & ((dealt >= alone) | ~go_alone)
+    return go_alone, wants
+
+
+def loss_split(loss: float, ratio: float | np.ndarray, subordination: float):
+    """Who bears a project's loss: per £ of the firm's capital, (firm's loss, public stake's).
+
+    The project loses ``loss`` of all its capital (the firm's £1 and the public's ``ratio``).
+    The public's first-loss tranche (``subordination`` of its stake) absorbs losses first; the
+    rest is shared pro rata between the firm and the public's senior part.
+    """
+    total = loss * (1.0 + ratio)
+    first = np.minimum(total, subordination * ratio)
+    senior = (1.0 - subordination) * ratio
+    firm = (total - first) / (1.0 + senior)
+    return firm, total - firm
 
 
 def success_probability(
@@ -180,54 +244,80 @@ def consider_projects(
     finance_effective: float,
     success: np.ndarray,
     trust: np.ndarray,
-    coinvest_offer: np.ndarray,
+    deal_envelope: np.ndarray,
     hurdle_shock: float,
 ) -> Starts:
-    """Firms decide whether to start a project; record the contracts of those that do."""
+    """Firms decide on new projects, with or without a deal; record the projects that start."""
     biz = model.population.businesses
     a = model.assumptions.contracting
     u = model.spec.values
     rng = model.streams.projects
+    k = len(MISSIONS)
     n = biz.n
     # Draw for every firm each quarter, so the stream stays aligned across scenarios.
     opportunity = rng.random(n)
     noise_all = rng.normal(0.0, a.return_noise_sd, n)
+    screen_all = rng.normal(0.0, 1.0, n)
+    skip_all = rng.random(n)
+    order_all = rng.random(n)
     free = (biz.quarters_left == 0) & (opportunity < a.opportunity_prob)
     idx = np.flatnonzero(free)
-    s, e, chi = lev.risk_share, lev.reward_share, lev.conditionality
+    s, chi = lev.risk_share, lev.conditionality
+    e = lev.reward_share * s  # the public's upside share, in proportion to its stake
     p = success[idx]
-    upside = p * (1.0 - e) * u["private_return"] * (1.0 - a.conditionality_cost * chi)
-    downside = (1.0 - p) * u["project_loss"] * (1.0 - trust[idx] * s)
-    noise = noise_all[idx]
+    R, L = u["private_return"], u["project_loss"]
     clarity = a.clarity_max * min(1.0, lev.partnership + 0.5 * finance_effective)
     hurdle = a.hurdle * (1.0 - biz.risk_appetite[idx]) * (1.0 - clarity) + hurdle_shock
-    go = idx[upside - downside + noise >= hurdle]
-    mission = biz.mission[go]
-    amount = biz.capacity[go]
-    wanted = model.assumptions.budget.coinvest_max_ratio * amount
-    wanted_by_mission = np.bincount(mission, wanted, len(MISSIONS))
-    scale = np.divide(
-        np.minimum(coinvest_offer, wanted_by_mission),
-        wanted_by_mission,
-        out=np.zeros(len(MISSIONS)),
-        where=wanted_by_mission > 0,
+    ratio = model.assumptions.budget.coinvest_max_ratio
+    firm_loss, _ = loss_split(L, ratio, model.assumptions.budget.coinvest_subordination)
+    alone = p * R - (1.0 - p) * L
+    dealt = p * R * (1.0 - e) * (1.0 - a.conditionality_cost * chi) - (1.0 - p) * firm_loss * (
+        1.0 - trust[idx] * s
     )
-    coinvest = wanted * scale[mission]
+    noise = noise_all[idx]
+    go_alone, wants = choose(alone + noise, dealt + noise, hurdle)
+    # The public partner's view of each project: the firm's returns with its own error.
+    error = u["screening_noise"] * screen_all[idx]
+    judged_additional = (alone + noise + error < hurdle) & (dealt + noise + error >= hurdle)
+    eligible = wants & (judged_additional | (skip_all[idx] >= lev.deal_targeting))
+    mission = biz.mission[idx]
+    amount = biz.capacity[idx]
+    coinvest = ratio * amount
+    provision = s * (1.0 - p) * firm_loss * amount
+    cost = np.where(eligible, coinvest + provision, 0.0)
+    # Serve eligible projects in a random order, mission by mission, while the envelope lasts.
+    order = np.lexsort((order_all[idx], mission))
+    spent = np.zeros(len(idx))
+    for j in range(k):
+        rows = order[mission[order] == j]
+        spent[rows] = np.cumsum(cost[rows])
+    backed = eligible & (spent <= deal_envelope[mission]) & (cost > 0)
+    start = go_alone | backed
+    additional = backed & ~go_alone
+    go, b = idx[start], backed[start]
+    m_go = biz.mission[go]
+    capital = biz.capacity[go]
     biz.quarters_left[go] = int(a.project_quarters)
-    biz.amount[go] = amount
-    biz.coinvest[go] = coinvest
+    biz.amount[go] = capital
+    biz.coinvest[go] = np.where(b, coinvest[start], 0.0)
     biz.success_prob[go] = success[go]
-    biz.risk_share[go] = s
-    biz.reward_share[go] = e
-    biz.conditionality[go] = chi
-    biz.invested[go] += amount
+    biz.backed[go] = b
+    biz.additional[go] = additional[start]
+    biz.risk_share[go] = np.where(b, s, 0.0)
+    biz.reward_share[go] = np.where(b, e, 0.0)
+    biz.conditionality[go] = np.where(b, chi, 0.0)
+    biz.invested[go] += capital
     biz.projects[go] += 1
-    expected_loss = (1.0 - success[go]) * u["project_loss"] * s * amount
+    m_b = mission[backed]
     return Starts(
-        started=np.bincount(mission, minlength=len(MISSIONS)),
-        private=np.bincount(mission, amount, len(MISSIONS)),
-        coinvest=np.bincount(mission, coinvest, len(MISSIONS)),
-        guarantee_cost=np.bincount(mission, expected_loss, len(MISSIONS)),
+        started=np.bincount(m_go, minlength=k),
+        private=np.bincount(m_go, capital, k),
+        coinvest=np.bincount(m_b, coinvest[backed], k),
+        guarantee_cost=np.bincount(m_b, provision[backed], k),
+        backed_private=np.bincount(m_b, amount[backed], k),
+        additional_private=np.bincount(mission[additional], amount[additional], k),
+        deals=np.bincount(m_b, minlength=k),
+        additional_deals=np.bincount(mission[additional], minlength=k),
     )
 
 
@@ -262,12 +352,18 @@ def settle(model: PartnershipModel, cancel: np.ndarray) -> Settlement:
     coinvest_gains = np.bincount(m[success], (R * coinv)[success], k)
     loss_share = np.where(cancelled, c, np.where(failed, L, 0.0))
     hit = failed | cancelled
-    coinvest_losses = np.bincount(m[hit], (loss_share * coinv)[hit], k)
-    payouts = np.bincount(m[hit], (biz.risk_share * loss_share * amount)[hit], k)
+    ratio = np.divide(coinv, amount, out=np.zeros(biz.n), where=amount > 0)
+    firm_share, public_share = loss_split(loss_share, ratio, a.budget.coinvest_subordination)
+    coinvest_losses = np.bincount(m[hit], (public_share * amount)[hit], k)
+    covered = biz.risk_share * firm_share * amount  # zero unless the project is backed
+    payouts = np.bincount(m[failed], covered[failed], k)
+    compensation = np.bincount(m[cancelled], covered[cancelled], k)
     done = success | hit
-    repayments = np.bincount(m[done], ((1.0 - loss_share) * coinv)[done], k)
-    biz.amount[done] = 0.0
-    biz.coinvest[done] = 0.0
+    repayments = np.bincount(m[done], (coinv - public_share * amount)[done], k)
+    for values in (biz.amount, biz.coinvest, biz.risk_share, biz.reward_share, biz.conditionality):
+        values[done] = 0.0
+    biz.backed[done] = False
+    biz.additional[done] = False
     return Settlement(
         outcome=outcome,
         receipts=receipts,
@@ -275,6 +371,7 @@ def settle(model: PartnershipModel, cancel: np.ndarray) -> Settlement:
         coinvest_gains=coinvest_gains,
         coinvest_losses=coinvest_losses,
         guarantee_payouts=payouts,
+        compensation=compensation,
         successes=int(success.sum()),
         failures=int(failed.sum()),
         cancellations=int(cancelled.sum()),

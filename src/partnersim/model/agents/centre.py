@@ -75,7 +75,11 @@ class Allocation:
     pots: np.ndarray
     released_held: float
     mission_budget: np.ndarray
-    coinvest_offer: np.ndarray
+    deal_envelope: np.ndarray
+    """Per mission: public finance available to back deals (co-investment and guarantee
+    provisions), £m."""
+    duplication: np.ndarray
+    """Per mission: departmental money lost to duplicated, uncoordinated work, £m."""
     programme: np.ndarray | None = None
     """Ministries × missions programme allocation (set by :func:`finish_allocation`)."""
     la_programme: np.ndarray | None = None
@@ -94,7 +98,7 @@ def monitor(model: PartnershipModel, q: Quarter) -> None:
 
 
 def allocate_budgets(model: PartnershipModel, q: Quarter) -> None:
-    """Budgets: envelopes, capability spend, pooling into mission pots, co-investment offers.
+    """Budgets: envelopes, capability spend, pooling, duplication, deal envelopes (§7.4).
 
     The first half of budgeting (§7.4); :func:`fund_programmes` completes it once firms have
     taken their co-investment.
@@ -116,8 +120,17 @@ def allocate_budgets(model: PartnershipModel, q: Quarter) -> None:
     if weights.sum() <= 0:
         weights = model.status_quo_mission_budget.copy()
     pots = (pool - overhead + released) * weights / weights.sum()
-    mission_budget = departmental.sum(axis=0) + pots
-    coinvest_offer = mission_budget * q.finance_effective * a.budget.coinvest_budget_share
+    # Ministries funding one mission on their own duplicate and miss each other's work, in
+    # proportion to their overlap and to how little they coordinate.
+    coordination = q.ties.ministry_coordination @ model.status_quo_programme_share
+    duplication = (
+        model.spec.values["duplication_loss"]
+        * model.mission_overlap
+        * (1.0 - coordination)
+        * departmental.sum(axis=0)
+    )
+    mission_budget = departmental.sum(axis=0) - duplication + pots
+    deal_envelope = mission_budget * q.finance_effective * a.budget.deal_budget_share
     q.allocation = Allocation(
         envelope=envelope,
         capability_spend=capability_spend,
@@ -126,18 +139,23 @@ def allocate_budgets(model: PartnershipModel, q: Quarter) -> None:
         pots=pots,
         released_held=released,
         mission_budget=mission_budget,
-        coinvest_offer=coinvest_offer,
+        deal_envelope=deal_envelope,
+        duplication=duplication,
     )
 
 
 def fund_programmes(model: PartnershipModel, q: Quarter) -> None:
-    """Programmes: what co-investment left is devolved to councils or goes to ministries (§7.4)."""
+    """Programmes: what co-investment left goes to councils (devolved) or to ministries (§7.4).
+
+    Only the locally delivered part of each mission's money can be devolved: mission m's
+    devolved share is devolution × its local delivery share.
+    """
     las = model.population.local_authorities
     alloc = q.allocation
     alloc.coinvest_used = q.starts.coinvest
     spendable = alloc.mission_budget - alloc.coinvest_used
     if las.n:
-        devolved = spendable * q.levers.devolution
+        devolved = spendable * q.levers.devolution * model.local_delivery_share
         weight = las.need * las.population[:, None]
         alloc.la_programme = devolved * weight / weight.sum(axis=0)
     else:

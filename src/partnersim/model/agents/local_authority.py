@@ -78,9 +78,11 @@ class LocalAuthority(PartnershipAgent):
         return float(self.rows.devolved[self.index].sum())
 
 
-def effectiveness(capability: np.ndarray, reference: float, bonus: float) -> np.ndarray:
-    """Effectiveness weight of each council's contribution."""
-    return capability / reference * (1.0 + bonus)
+def effectiveness(
+    capability: np.ndarray, reference: float, elasticity: float, bonus: float
+) -> np.ndarray:
+    """Effectiveness weight of each council's contribution: (κ / ref)^elasticity × (1 + bonus)."""
+    return (capability / reference) ** elasticity * (1.0 + bonus)
 
 
 def update_places(model: PartnershipModel, q: Quarter) -> None:
@@ -102,6 +104,44 @@ def update_places(model: PartnershipModel, q: Quarter) -> None:
         model.engine.alphas,
         model.assumptions.places.convergence,
     )
+    alloc = q.allocation
+    q.spend_per_head = spending_per_head(las, alloc.programme.sum(axis=0), alloc.la_programme)
+
+
+def spending_per_head(
+    las: LocalAuthorities, central: np.ndarray, devolved: np.ndarray
+) -> np.ndarray:
+    """Mission money reaching each region per resident, £ a year.
+
+    Central programme money reaches places by need × population (needs-based formulas);
+    devolved money goes to the council that receives it.
+    """
+    need_pop = las.population[:, None] * las.need
+    money = central[None, :] * need_pop / need_pop.sum(axis=0) + devolved
+    n_regions = len(las.region_names)
+    per_region = np.bincount(las.region, money.sum(axis=1), n_regions)
+    people = np.bincount(las.region, las.population, n_regions)
+    out = np.full(n_regions, np.nan)
+    present = people > 0
+    out[present] = per_region[present] / people[present] * 4.0 * 1e6
+    return out
+
+
+def regional_levels(las: LocalAuthorities) -> np.ndarray:
+    """Population-weighted mean local level of each region (rows) and mission (columns)."""
+    n_regions = len(las.region_names)
+    weight = np.bincount(las.region, las.population, n_regions)
+    total = np.stack(
+        [
+            np.bincount(las.region, las.population * las.level[:, j], n_regions)
+            for j in range(las.level.shape[1])
+        ],
+        axis=1,
+    )
+    out = np.full(total.shape, np.nan)
+    present = weight > 0
+    out[present] = total[present] / weight[present, None]
+    return out
 
 
 def update_local_levels(

@@ -66,14 +66,34 @@ class Ministry(PartnershipAgent):
 
 
 def govern(model: PartnershipModel, q: Quarter) -> None:
-    """Ministries: alignment, the Treasury's finance alignment, stop–go budgets, reneging (§7.2)."""
+    """Ministries: withdrawals, alignment, Treasury's finance alignment, stop–go, reneging."""
     mins = model.population.ministries
     a = model.assumptions
+    if q.fiscal_year_start:
+        withdraw_levers(model, q)
     update_alignment(mins, q.levers.political_backing, a.governance.alignment_rate)
     q.finance_effective = effective_finance_alignment(q.levers.finance_alignment, mins)
     if q.fiscal_year_start:
         fiscal_year_shocks(mins, model.streams.budgets, a.budget.stop_go_sd, q.finance_effective)
     draw_reneging(mins, model.streams.budgets)
+
+
+def withdraw_levers(model: PartnershipModel, q: Quarter) -> None:
+    """At a fiscal event, each changed lever may be withdrawn for the rest of the run.
+
+    Every withdrawable lever whose value in force differs from its status-quo value is
+    withdrawn with probability ``withdrawal_prob × (1 − political_backing)``; a withdrawn lever
+    takes its status-quo value from this quarter on. One draw per lever at every fiscal event,
+    whatever the scenario, keeps the random stream aligned across scenarios.
+    """
+    names = model.lever_schedule.withdrawable
+    draws = model.streams.durability.random(len(names))
+    chance = model.spec.values["withdrawal_prob"] * (1.0 - q.levers.political_backing)
+    for name, draw in zip(names, draws, strict=True):
+        changed = q.levers[name] != model.lever_schedule.default(name)
+        if changed and name not in model.withdrawn and draw < chance:
+            model.withdrawn.add(name)
+    q.levers = model.lever_schedule.at(q.step, model.withdrawn)
 
 
 def update_alignment(mins: Ministries, backing: float, rate: float) -> None:
@@ -100,9 +120,14 @@ def effective_finance_alignment(finance_alignment: float, mins: Ministries) -> f
 def effectiveness(
     capability: np.ndarray,
     reference: float,
+    elasticity: float,
     coordination: np.ndarray,
     coordination0: np.ndarray,
     effect: float,
 ) -> np.ndarray:
-    """Effectiveness weight of each ministry's contribution (1 at the reference state)."""
-    return capability / reference * np.maximum(1.0 + effect * (coordination - coordination0), 0.1)
+    """Effectiveness weight of each ministry's contribution (1 at the reference state).
+
+    ``(capability / reference)^elasticity × max(1 + effect × Δcoordination, 0.1)``.
+    """
+    relative = (capability / reference) ** elasticity
+    return relative * np.maximum(1.0 + effect * (coordination - coordination0), 0.1)

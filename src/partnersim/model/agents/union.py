@@ -62,7 +62,9 @@ def take_stances(model: PartnershipModel, q: Quarter) -> None:
     """Unions decide to cooperate or dispute; each mission's workforce factor follows (§7.7)."""
     uns = model.population.unions
     a = model.assumptions.unions
-    worker_share = q.levers.conditionality * participation_by_mission(model.population.businesses)
+    # Workers' stake: fair-work conditions on the deals backing their missions' projects.
+    backed = participation_by_mission(model.population.businesses, backed_only=True)
+    worker_share = q.levers.conditionality * backed
     before = uns.dispute_left > 0
     update_stance(
         uns, q.ties.union_trust, q.ties.union_inclusion, worker_share, model.streams.unions, a
