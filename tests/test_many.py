@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 
@@ -102,6 +103,15 @@ def test_runset_figure_title_names_the_scenarios_and_seeds(pair):
     assert isinstance(runset, RunSet)
     assert runset.title == "small vs orchestrated — 2 seeds (median, 10–90 % band)"
     assert list(runset.by_scenario()) == ["small", "orchestrated"]
+
+
+def test_the_command_line_default_root_seed_is_the_run_layers():
+    from partnersim.cli.scenarios import compare, run
+    from partnersim.runs import many
+
+    assert many.DEFAULT_ROOT_SEED == DEFAULT_ROOT_SEED == 20240530
+    for command in (run, compare):
+        assert inspect.signature(command).parameters["seed"].default == DEFAULT_ROOT_SEED
 
 
 # -- outcomes as text ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_ROOT_SEED",
     "FIGURE",
+    "FigureDrawer",
     "Progress",
     "RunSet",
     "name_clash",
@@ -159,7 +160,26 @@ def run_many(
     return RunSet(scenarios, tuple(seed_list), timeseries, summary, manifest)
 
 
-def write_run_folder(runset: RunSet, out: str | Path, *, figure: bool = True) -> Path:
+class FigureDrawer(Protocol):
+    """Draws a run set's missions figure elsewhere (another process) while the tables are written.
+
+    The command line's forked helper is one (:class:`partnersim.cli.startup.FigureWorker`).
+    """
+
+    def submit(self, runset: RunSet, path: Path) -> None:
+        """Start drawing the figure into ``path``; return at once."""
+
+    def wait(self) -> bool:
+        """Wait until the figure is drawn: True if it was saved, False to draw it here."""
+
+
+def write_run_folder(
+    runset: RunSet,
+    out: str | Path,
+    *,
+    figure: bool = True,
+    drawer: FigureDrawer | None = None,
+) -> Path:
     """Save a run set as a results folder, atomically, replacing an earlier run's folder.
 
     Writes ``timeseries.parquet``, ``summary.parquet``, ``manifest.json`` and (with
@@ -169,6 +189,8 @@ def write_run_folder(runset: RunSet, out: str | Path, *, figure: bool = True) ->
         runset: the runs to save.
         out: the folder; if it exists it must be empty or hold a run or compare result.
         figure: also draw the missions figure.
+        drawer: draws the figure while the tables are written; if it fails, the figure is
+            drawn here.
 
     Returns:
         The folder, resolved.
@@ -179,10 +201,13 @@ def write_run_folder(runset: RunSet, out: str | Path, *, figure: bool = True) ->
     results.check_replaceable(out)
 
     def fill(folder: Path) -> None:
+        drawing = figure and drawer is not None
+        if drawing:
+            drawer.submit(runset, folder / FIGURE)
         results.write_table(runset.timeseries, folder / results.TIMESERIES)
         results.write_table(runset.summary, folder / results.SUMMARY)
         results.write_json(runset.manifest, folder / results.MANIFEST)
-        if figure:
+        if figure and not (drawing and drawer.wait()):
             runset.figure().savefig(folder / FIGURE, dpi=100)
 
     return results.write_folder(Path(out), fill)
