@@ -108,6 +108,37 @@ def test_fast_exit_flushes_output_and_runs_exit_handlers(tmp_path):
     assert flag.read_text() == "yes"
 
 
+def test_errors_of_modules_never_imported_are_recognised_by_name():
+    """The error wrapper matches ResultsError and BackendError without importing pandas."""
+    from partnersim.cli.startup import raised
+    from partnersim.results import ResultsError
+
+    assert raised(ResultsError("x"), ["partnersim.results.ResultsError"])
+    assert not raised(OSError("x"), ["partnersim.results.ResultsError"])
+    assert not raised(ValueError("x"), ["partnersim.not_a_module.Error"])
+
+
+def test_validate_imports_no_heavy_module():
+    """`partnersim validate` stays fast: nothing of the Run layer's stack is imported."""
+    scenario = str(ROOT / "scenarios" / "mission_driven.toml")
+    code = (
+        "import sys\n"
+        "from partnersim.cli import app\n"
+        f"sys.argv = ['partnersim', 'validate', {scenario!r}]\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('pandas', 'pyarrow', 'mesa', 'matplotlib', 'rich.progress', 'solara')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
+
+
 def test_same_root_seed_same_results(tmp_path):
     scenario = str(small_scenario(tmp_path))
     for name in ("a", "b"):

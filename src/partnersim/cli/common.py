@@ -16,7 +16,15 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from partnersim.cli.startup import raised
 from partnersim.schema.scenario import ScenarioError
+
+INPUT_ERRORS = (
+    "partnersim.results.ResultsError",
+    "partnersim.experiments.backends.BackendError",
+)
+"""Errors that report bad input or an unusable folder, besides :class:`ScenarioError`
+(named, not imported: see :func:`partnersim.cli.startup.raised`)."""
 
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Results folder to write.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
@@ -33,19 +41,16 @@ def clean_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from partnersim.experiments.backends import BackendError
-        from partnersim.results import ResultsError
-
         try:
             return fn(*args, **kwargs)
         except ScenarioError as exc:
             fail(str(exc))
-        except ResultsError as exc:
-            fail(str(exc))
-        except BackendError as exc:
-            fail(str(exc))
-        except PermissionError as exc:
-            fail(f"{exc.filename}: permission denied")
+        except Exception as exc:
+            if raised(exc, INPUT_ERRORS):
+                fail(str(exc))
+            if isinstance(exc, PermissionError):
+                fail(f"{exc.filename}: permission denied")
+            raise
         except KeyboardInterrupt:
             typer.echo("partnersim: interrupted; no partial results were written", err=True)
             raise typer.Exit(130) from None

@@ -1,33 +1,37 @@
 """Every trick that makes the command line start or end faster, with its measured saving.
 
-There are three, and nothing outside the command line depends on them:
+There are four, and nothing outside the command line depends on them:
 
 1. **Imports inside command bodies.** The command modules import only typer, the scenario
    schema and :mod:`partnersim.runs` (for a constant) at the top; each command imports what
    it needs (the Run layer and with it pandas, pyarrow and Mesa; rich; the sweep machinery;
    Solara) inside its body, because typer imports every command's module to build the app.
    Keep it that way: a new command imports its heavy modules in its body. Saving:
-   ``partnersim validate scenarios/mission_driven.toml`` takes about 0.64 s; with those
-   imports at the top of the command modules, 1.45 s (about 2.3×).
-2. **The figure drawn in a forked helper** (:class:`FigureWorker`). Saving, when the second
+   ``partnersim validate scenarios/mission_driven.toml`` takes 0.23 s; with those imports at
+   the top of the command modules, 1.45 s (6.2×).
+2. **Error classes matched by name** (:func:`raised`). The error wrapper of every command
+   (:func:`partnersim.cli.common.clean_errors`) recognises ``ResultsError`` and
+   ``BackendError`` without importing their modules, which import pandas and pyarrow.
+   Saving: ``partnersim validate`` as above takes 0.23 s; importing the two classes in the
+   wrapper, 0.64 s (3.1×).
+3. **The figure drawn in a forked helper** (:class:`FigureWorker`). Saving, when the second
    core is free: ``partnersim run scenarios/mission_driven.toml --seeds 1 --quiet`` takes
    1.85 s; drawing the figure in the process itself, 2.26 s (1.25×; 1.29× and 1.24× in two
    other measurements), for about 9 % more CPU time. When the second core is busy (load
    average 3–5 on this 2-core machine) the helper costs instead: the same command was 4–15 %
    faster without it in four measurements. Kept because a user's machine running one
    command is the first case.
-3. **No interpreter teardown** (:func:`exit_now`). Freeing the scientific stack's modules at
+4. **No interpreter teardown** (:func:`exit_now`). Freeing the scientific stack's modules at
    exit is skipped when nothing is left to clean up. Saving: the ``partnersim run`` above
    takes 1.85 s; with the normal exit, 2.12 s (1.13×; CPU time 1.09×).
 
-How measured (when this module was written): each command run as a fresh
-process from a copy of the package with one trick disabled, the variants interleaved in
-shuffled order for 20 rounds after two warm-up runs each, on the project's 2-core development
-machine; times are medians, and ratios medians of the per-round ratios. The machine is shared
-with other work, so absolute times drift by ±30 % between measurements; the ratios held.
-Drawing the figure in the helper used to overlap printing the tables too (about 0.06 s); that
-overlap was given up when writing the results folder moved to
-:func:`partnersim.runs.many.write_run_folder`.
+How measured (when this module was written): each command run as a fresh process from a copy
+of the package with one trick disabled, the variants interleaved in shuffled order for 20
+rounds after two warm-up runs each, on the project's 2-core development machine; times are
+medians, and ratios medians of the per-round ratios. The machine is shared with other work, so
+absolute times drift by ±30 % between measurements; the ratios held. Drawing the figure in the
+helper used to overlap printing the tables too (about 0.06 s); that overlap was given up when
+writing the results folder moved to :func:`partnersim.runs.many.write_run_folder`.
 """
 
 from __future__ import annotations
@@ -38,11 +42,27 @@ import os
 import pickle
 import sys
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from partnersim.runs.many import RunSet
+
+
+def raised(error: BaseException, names: Iterable[str]) -> bool:
+    """Whether ``error`` is an instance of one of the classes named ``"module.Class"``.
+
+    Only modules already imported are looked at: an exception of a class whose module was
+    never imported cannot have been raised. So a caller can recognise errors of heavy modules
+    without importing them.
+    """
+    for name in names:
+        module, _, cls = name.rpartition(".")
+        loaded = sys.modules.get(module)
+        if loaded is not None and isinstance(error, getattr(loaded, cls)):
+            return True
+    return False
 
 
 def exit_now(done: SystemExit) -> None:
