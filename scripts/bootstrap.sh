@@ -30,6 +30,6 @@ uv sync --frozen --quiet --compile-bytecode
 .venv/bin/python -m compileall -q src >/dev/null || true
 # The dashboard's front-end files, so that it works with no internet access (fetched once, here,
 # from the npm registry; never at run time).
-if ! .venv/bin/python -c "from partnersim.cli import missing_assets; raise SystemExit(bool(missing_assets()))"; then
+if ! .venv/bin/python -c "from partnersim.cli.dashboard import missing_assets; raise SystemExit(bool(missing_assets()))"; then
   bash scripts/install_solara_assets.sh .venv >/dev/null
 fi

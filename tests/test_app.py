@@ -473,6 +473,21 @@ def test_compare_page_refuses_scenarios_of_one_name(kernel_ctx, small_scenarios)
     rc.close()
 
 
+def test_no_dashboard_module_imports_the_command_line():
+    """The dashboard runs scenarios through the Run layer (run_many), never through the CLI."""
+    import ast
+
+    for path in (ROOT / "src" / "partnersim" / "app").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not [n for n in names if n.startswith("partnersim.cli")], path.name
+
+
 def test_compare_page_runs_two_scenarios(kernel_ctx, small_scenarios):
     _, rc = solara.render(ComparePage(folder=small_scenarios), handle_error=False)
     rc.find(v.Btn, children=["Run"]).widget.click()

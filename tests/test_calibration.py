@@ -72,7 +72,7 @@ def test_shipped_file_records_targets_windows_and_fit():
 
 def test_recorded_command_is_the_cli_default():
     """The shipped file was written by `partnersim calibrate` with its default options."""
-    from partnersim.cli import calibrate as command
+    from partnersim.cli.credibility import calibrate as command
 
     defaults = {name: p.default for name, p in inspect.signature(command).parameters.items()}
     assert RAW["command"] == (

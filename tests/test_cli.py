@@ -67,7 +67,7 @@ def test_run_writes_results_and_prints_the_table(tmp_path):
     assert list(summary["seed"]) == manifest["seeds"]
     assert manifest["scenarios"][0]["scenario"] == "tiny"
     assert "git_commit" in manifest["provenance"] or "host" in manifest["provenance"]
-    for text in ("P(met)", "Growth", "NHS", "Private mission investment", "Net public cost"):
+    for text in ("P(met)", "Growth", "NHS", "Private mission investment", "Guarantee payouts"):
         assert text in result.stdout
     # No temporary folders are left beside the results.
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
@@ -106,6 +106,37 @@ def test_fast_exit_flushes_output_and_runs_exit_handlers(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok  ")
     assert flag.read_text() == "yes"
+
+
+def test_errors_of_modules_never_imported_are_recognised_by_name():
+    """The error wrapper matches ResultsError and BackendError without importing pandas."""
+    from partnersim.cli.startup import raised
+    from partnersim.results import ResultsError
+
+    assert raised(ResultsError("x"), ["partnersim.results.ResultsError"])
+    assert not raised(OSError("x"), ["partnersim.results.ResultsError"])
+    assert not raised(ValueError("x"), ["partnersim.not_a_module.Error"])
+
+
+def test_validate_imports_no_heavy_module():
+    """`partnersim validate` stays fast: nothing of the Run layer's stack is imported."""
+    scenario = str(ROOT / "scenarios" / "mission_driven.toml")
+    code = (
+        "import sys\n"
+        "from partnersim.cli import app\n"
+        f"sys.argv = ['partnersim', 'validate', {scenario!r}]\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('pandas', 'pyarrow', 'mesa', 'matplotlib', 'rich.progress', 'solara')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
 
 
 def test_same_root_seed_same_results(tmp_path):

@@ -15,6 +15,10 @@ Runs
     ``run`` → ``RunResult``; ``derive_seeds`` (independent run seeds from one root seed);
     ``PartnershipModel`` (the ``mesa.Model``) and its actors ``Centre``, ``Ministry``,
     ``LocalAuthority``, ``Business`` and ``Union``.
+Many runs
+    ``run_many`` → ``RunSet``: scenarios on the same seeds derived from one root seed, with
+    progress reports, as the tables and manifest of a results folder
+    (:func:`partnersim.runs.many.write_run_folder` writes it).
 Across runs
     ``mission_outcomes`` (probability of meeting each target, Wilson interval, level at the
     deadline) and ``headline_outcomes`` (partnership and fiscal outcomes) of a summary table.
@@ -52,6 +56,7 @@ __all__ = [
     "Parameter",
     "PartnershipModel",
     "RunResult",
+    "RunSet",
     "Scenario",
     "ScenarioError",
     "SweepSpec",
@@ -63,6 +68,7 @@ __all__ = [
     "mission_outcomes",
     "missions",
     "run",
+    "run_many",
     "run_sweep",
     "sensitivity",
     "success_by_region",
@@ -80,6 +86,7 @@ if TYPE_CHECKING:
     from partnersim.experiments.sweep import SweepSpec, run_sweep
     from partnersim.model.agents import Business, Centre, LocalAuthority, Ministry, Union
     from partnersim.model.partnership import PartnershipModel
+    from partnersim.runs.many import RunSet, run_many
     from partnersim.runs.runner import RunResult, derive_seeds, run
     from partnersim.runs.summary import headline_outcomes, mission_outcomes
 
@@ -88,6 +95,8 @@ _LAZY = {
     "run": "partnersim.runs.runner",
     "RunResult": "partnersim.runs.runner",
     "derive_seeds": "partnersim.runs.runner",
+    "run_many": "partnersim.runs.many",
+    "RunSet": "partnersim.runs.many",
     "missions": "partnersim.data",
     "Business": "partnersim.model.agents",
     "Centre": "partnersim.model.agents",

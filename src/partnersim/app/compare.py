@@ -10,34 +10,6 @@ from partnersim.app.controls import load_scenario, scenario_files
 from partnersim.app.settings import scenarios_dir
 
 
-def _p_met_table(summary) -> str:
-    from partnersim.runs.summary import mission_outcomes
-
-    outcomes = mission_outcomes(summary)
-    names = list(dict.fromkeys(outcomes["scenario"]))
-    lines = [
-        "| mission | target | " + " | ".join(f"{n}: P(met) [95% CI]" for n in names) + " |",
-        "|---|---|" + "---|" * len(names),
-    ]
-    for label, group in outcomes.groupby("label", sort=False):
-        first = group.iloc[0]
-        sign = "≥" if first["higher_is_better"] else "≤"
-        cells = []
-        for n in names:
-            row = group[group["scenario"] == n].iloc[0]
-            cells.append(
-                "not reached"
-                if row["runs_assessed"] == 0
-                else f"{row['p_met']:.2f} [{row['p_met_low']:.2f}, {row['p_met_high']:.2f}]"
-            )
-        lines.append(
-            f"| {label} | {sign} {first['target']:,g} {first['unit']} by {first['deadline']} | "
-            + " | ".join(cells)
-            + " |"
-        )
-    return "\n".join(lines)
-
-
 @solara.component
 def ComparePage(folder: Path | None = None):
     """Choose scenarios and seeds, run them with progress, see missions and P(target met)."""
@@ -55,9 +27,7 @@ def ComparePage(folder: Path | None = None):
     running, set_running = solara.use_state(False)
 
     def run_all() -> None:
-        from partnersim import results as res
-        from partnersim.cli import DEFAULT_ROOT_SEED
-        from partnersim.runs.runner import derive_seeds, run
+        from partnersim.runs.many import name_clash, run_many
 
         loaded, problems = [], []
         for name in chosen:
@@ -68,26 +38,20 @@ def ComparePage(folder: Path | None = None):
                 loaded.append(scenario)
         set_errors(problems)
         # results are grouped by scenario name: two files of one name would merge silently
-        names = [s.name for s in loaded]
-        set_clash(
-            f"scenario names must differ to be compared; got {', '.join(names)}"
-            if len(set(names)) < len(names)
-            else None
-        )
-        if problems or len(loaded) < 2 or len(set(names)) < len(names):
+        clash = name_clash(loaded)
+        set_clash(clash)
+        if problems or len(loaded) < 2 or clash:
             set_running(False)
             return
-        seed_list = derive_seeds(DEFAULT_ROOT_SEED, seeds)
-        runs = []
-        total = len(loaded) * len(seed_list)
-        for scenario in loaded:
-            for s in seed_list:
-                runs.append(run(scenario, s))
-                set_progress(len(runs) / total)
-        set_result(res.runs_tables(runs))
+
+        def advance(done: int, total: int, scenario: str, seed: int) -> None:
+            set_progress(done / total)
+
+        set_result(run_many(loaded, seeds, on_progress=advance))
         set_running(False)
 
     solara.use_thread(run_all if running else (lambda: None), dependencies=[running])
+    figure = solara.use_memo(lambda: result and result.figure(), dependencies=[result])
 
     solara.Markdown(
         "## Compare scenarios\nRuns every scenario on the same seeds (common random numbers)."
@@ -115,16 +79,11 @@ def ComparePage(folder: Path | None = None):
         solara.ProgressLinear(value=100 * progress)
         solara.Text(f"running… {progress:.0%}")
     if result is not None:
-        timeseries, summary = result
-        from partnersim.plots import missions_figure
+        from partnersim.runs.tables import mission_table
 
-        by_label = {name: frame for name, frame in timeseries.groupby("scenario", sort=False)}  # noqa: C416
-        n = summary["seed"].nunique()
-        fig = missions_figure(
-            by_label, title=f"{len(by_label)} scenarios, {n} seeds each (median, 10–90 % band)"
-        )
-        solara.FigureMatplotlib(fig, format="png")
+        solara.FigureMatplotlib(figure, format="png")
         solara.Markdown(
-            "### Probability of meeting each target\n" + _p_met_table(summary),
+            "### Probability of meeting each target\n"
+            + mission_table(result.summary, levels=False).to_markdown(),
             style={"font-size": "0.9em"},
         )

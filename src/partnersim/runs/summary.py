@@ -122,7 +122,8 @@ def against_reference(
         )
         d_private, d_public = d[:, 1], d[:, 2]
         crowd, low, high = float("nan"), float("nan"), float("nan")
-        if abs(d_public.mean()) > 1e-6 * max(1.0, abs(d_private.mean())):
+        # Crowd-in is extra private £ per extra public £: undefined unless public finance rose.
+        if d_public.mean() > 1e-6 * max(1.0, abs(d_private.mean())):
             crowd = float(d_private.mean() / d_public.mean())
             if n > 1:
                 draws = rng.integers(0, n, size=(n_boot, n))

@@ -1,0 +1,96 @@
+"""The ``dashboard`` command, and the check that the dashboard's front-end files are installed.
+
+The dashboard never fetches anything at run time: its front-end packages are installed into
+Solara's local cache by ``scripts/install_solara_assets.sh`` (called by
+``scripts/bootstrap.sh``), and the command refuses to start without them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partnersim.cli.common import clean_errors, fail
+
+REQUIRED_ASSETS = (
+    "@widgetti/solara-vuetify3-app@5.2.0",
+    "requirejs@2.3.6",
+    "font-awesome@4.5.0",
+    "vega@5",
+    "vega-lite@5",
+    "vega-embed@6",
+)
+"""Front-end packages the dashboard needs on disk (scripts/install_solara_assets.sh)."""
+
+
+def missing_assets() -> list[str]:
+    """Solara front-end packages absent from the local CDN cache (the dashboard works offline)."""
+    import solara.server.settings as settings
+
+    cache = Path(settings.assets.proxy_cache_dir)
+    return [p for p in REQUIRED_ASSETS if not (cache / p / "package.json").exists()]
+
+
+@clean_errors
+def dashboard(
+    host: Annotated[
+        str, typer.Option("--host", help="Interface to bind (loopback by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to serve on.")] = 8765,
+    scenarios: Annotated[
+        Path, typer.Option("--scenarios", help="Folder of scenario files to offer.")
+    ] = Path("scenarios"),
+    results: Annotated[
+        Path, typer.Option("--results", help="Folder of sweep results to explore.")
+    ] = Path("results"),
+) -> None:
+    """Serve the Solara dashboard: live model, scenario comparison, sweep explorer."""
+    import os
+    import signal
+    import subprocess
+
+    missing = missing_assets()
+    if missing:
+        fail(
+            "the dashboard's front-end files are not installed "
+            "(it never fetches them at run time): "
+            + ", ".join(missing)
+            + ". Install them with: bash scripts/install_solara_assets.sh .venv"
+        )
+    if not scenarios.is_dir():
+        fail(f"--scenarios: {scenarios} is not a folder")
+    env = {
+        **os.environ,
+        "PARTNERSIM_SCENARIOS": str(scenarios.resolve()),
+        "PARTNERSIM_RESULTS": str(results.resolve()),
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",  # no usage reports
+        # A missing asset must fail on loopback, never go to the public CDN.
+        "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        "partnersim.app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+    ]
+    typer.echo(f"partnersim dashboard on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    server = subprocess.Popen(command, env=env, start_new_session=True)
+
+    def stop(signum, frame):  # pass Ctrl-C and termination on to the server
+        server.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = server.wait()
+    raise typer.Exit(0 if code in (0, -signal.SIGTERM, 128 + signal.SIGTERM) else code)

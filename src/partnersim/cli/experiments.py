@@ -1,0 +1,165 @@
+"""Experiment commands: ``sweep``, ``resume`` and ``report``.
+
+A sweep streams its runs to Parquet parts as they finish, so an interrupted sweep keeps its
+finished runs and ``resume`` runs only the rest; ``report`` analyses a sweep's folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partnersim.cli.common import OutOpt, QuietOpt, clean_errors, fail
+
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Worker processes (default: all cores).")
+]
+BackendOpt = Annotated[
+    str,
+    typer.Option("--backend", help="serial, processes (default) or dask (a local Dask cluster)."),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Run on a Dask cluster: tcp://HOST:PORT of its scheduler."),
+]
+ChunkOpt = Annotated[int | None, typer.Option("--chunk", min=1, help="Runs per task.")]
+
+
+@clean_errors
+def sweep(
+    spec: Annotated[Path, typer.Argument(metavar="SPEC", help="Sweep file (sweeps/*.toml).")],
+    out: OutOpt = None,
+    workers: WorkersOpt = None,
+    backend: BackendOpt = "processes",
+    scheduler: SchedulerOpt = None,
+    chunk: ChunkOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run a sweep: design points × seeds, streamed to Parquet shards; resumable."""
+    from partnersim.experiments.sweep import SweepSpec
+
+    loaded = SweepSpec.from_toml(spec)
+    folder = out or Path("results") / f"{loaded.name}-{loaded.content_hash}"
+    _run_sweep(loaded, folder, workers, backend, scheduler, chunk, quiet)
+
+
+@clean_errors
+def resume(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Results folder of an interrupted sweep.")
+    ],
+    workers: WorkersOpt = None,
+    backend: BackendOpt = "processes",
+    scheduler: SchedulerOpt = None,
+    chunk: ChunkOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Finish an interrupted sweep: run only the runs missing from FOLDER."""
+    from partnersim.experiments.sweep.execute import load_spec
+
+    _run_sweep(load_spec(folder), folder, workers, backend, scheduler, chunk, quiet)
+
+
+def _run_sweep(spec, folder: Path, workers, backend, scheduler, chunk, quiet: bool) -> None:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from partnersim.experiments.sweep.execute import run_sweep
+
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet,
+    )
+    task = None
+    state = {"planned": 0, "todo": 0, "done": 0}
+
+    def on_start(planned: int, todo: int) -> None:
+        nonlocal task
+        state.update(planned=planned, todo=todo)
+        typer.echo(
+            f"{spec.name}: {planned} runs planned ({spec.design} design, {spec.replications} "
+            f"seed(s) per point); {planned - todo} already finished, {todo} to run → {folder}",
+            err=True,
+        )
+        progress.start()
+        task = progress.add_task("runs", total=todo)
+
+    def on_progress(n: int) -> None:
+        state["done"] += n
+        progress.advance(task, n)
+
+    if scheduler or backend == "dask":
+        where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
+        typer.echo(f"{spec.name}: connecting to {where} ...", err=True)
+    try:
+        result = run_sweep(
+            spec,
+            out=folder,
+            backend=backend,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_size=chunk,
+            on_start=on_start,
+            on_progress=on_progress,
+        )
+    except KeyboardInterrupt:
+        progress.stop()
+        typer.echo(
+            f"partnersim: interrupted after {state['done']} of {state['todo']} runs; finished runs "
+            f"are saved. Continue with: partnersim resume {folder}",
+            err=True,
+        )
+        raise typer.Exit(130) from None
+    finally:
+        progress.stop()
+    runs = result.read_runs(["run_id", "seed", "status", "error"]).sort_values("run_id")
+    errors = int((runs["status"] != "ok").sum()) if len(runs) else 0
+    typer.echo(f"{len(runs)} of {state['planned']} runs finished ({errors} failed) → {folder}")
+    if errors:
+        first = runs[runs["status"] != "ok"].iloc[0]
+        typer.echo(f"first failure: run {first['run_id']} (seed {first['seed']}): {first['error']}")
+    typer.echo(f"next: partnersim report {folder}")
+
+
+@clean_errors
+def report(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Results folder of a sweep.")],
+    bootstrap: Annotated[
+        int, typer.Option("--bootstrap", min=10, help="Bootstrap resamples.")
+    ] = 100,
+) -> None:
+    """Sensitivity indices, scenario discovery (PRIM) and success by lever region for a sweep."""
+    from partnersim import results as res
+    from partnersim.experiments.report import build
+    from partnersim.experiments.sweep.execute import load_spec
+
+    load_spec(folder)  # a readable sweep folder, or a clean error
+    loaded = res.load(folder)
+    if not len(loaded.runs):
+        fail(f"{folder}: no finished runs to analyse")
+    built = build(loaded, n_boot=bootstrap)
+    typer.echo(f"report: {built.path / 'report.md'}")
+    for note in built.sensitivity.attrs.get("notes", []):
+        typer.echo(f"  sensitivity: {note}")
+    for mission, box in built.discovery.items():
+        if box is not None:
+            typer.echo(
+                f"  {mission}: target met in {box.base_rate:.0%} of runs; "
+                f"in the PRIM box {box.density:.0%}"
+            )

@@ -1,0 +1,219 @@
+"""Scenario commands: ``validate``, ``run`` and ``compare``.
+
+Every command validates all its inputs before doing any work. ``run`` and ``compare`` run the
+scenarios with :func:`partnersim.runs.many.run_many`, save the results folder with
+:func:`partnersim.runs.many.write_run_folder` and print the outcomes formatted by
+:mod:`partnersim.runs.tables`.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from partnersim.cli.common import (
+    OutOpt,
+    QuietOpt,
+    clean_errors,
+    closed_stdout_tolerated,
+    discard_stdout,
+    fail,
+)
+from partnersim.runs import DEFAULT_ROOT_SEED
+from partnersim.schema.scenario import Scenario, ScenarioError
+
+if TYPE_CHECKING:
+    from partnersim.runs.many import RunSet
+    from partnersim.runs.tables import TextTable
+
+SeedsOpt = Annotated[int, typer.Option("--seeds", min=1, help="Number of seeded runs.")]
+StepsOpt = Annotated[int | None, typer.Option("--steps", min=1, help="Quarters to simulate.")]
+RootOpt = Annotated[int, typer.Option("--seed", min=0, help="Root seed the run seeds derive from.")]
+
+
+def load_all(files: list[Path]) -> list[Scenario]:
+    """Load every scenario, reporting all invalid files together."""
+    scenarios, errors = [], []
+    for f in files:
+        try:
+            scenarios.append(Scenario.from_toml(f))
+        except ScenarioError as exc:
+            errors.append(str(exc))
+    if errors:
+        fail("\n".join(errors))
+    return scenarios
+
+
+def print_notes(scenario: Scenario) -> None:
+    """Print the scenario's notes (settings that are valid but worth a second look) on stderr."""
+    for note in scenario.notes():
+        typer.echo(f"partnersim: note: {scenario.name}: {note}", err=True)
+
+
+@clean_errors
+def validate(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Scenario files to check.")],
+) -> None:
+    """Check scenario files: types, ranges, unknown keys, cross-field rules, inheritance."""
+    for scenario in load_all(files):
+        typer.echo(f"ok  {scenario.path}  ({scenario.name}, hash {scenario.content_hash})")
+        print_notes(scenario)
+
+
+@clean_errors
+def run(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Scenario file.")],
+    seeds: SeedsOpt = 10,
+    steps: StepsOpt = None,
+    seed: RootOpt = DEFAULT_ROOT_SEED,
+    out: OutOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run one scenario over seeds; write Parquet, manifest and a figure; print the outcomes."""
+    (scenario,) = load_all([file])
+    if steps is not None:
+        scenario = scenario.evolve(steps=steps)
+    out = out or Path("results") / f"{scenario.name}-{scenario.content_hash}"
+    print_notes(scenario)
+    _execute([scenario], seeds, seed, out, quiet)
+
+
+@clean_errors
+def compare(
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE", help="Two or more scenario files.")
+    ],
+    seeds: SeedsOpt = 10,
+    steps: StepsOpt = None,
+    seed: RootOpt = DEFAULT_ROOT_SEED,
+    out: OutOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run scenarios on the same seeds and show them side by side, with a figure."""
+    import hashlib
+
+    from partnersim.runs.many import name_clash
+
+    scenarios = load_all(files)
+    if len(scenarios) < 2:
+        fail("compare needs at least two scenario files")
+    clash = name_clash(scenarios)
+    if clash:
+        fail(clash)
+    if steps is not None:
+        scenarios = [s.evolve(steps=steps) for s in scenarios]
+    key = hashlib.sha256("".join(s.content_hash for s in scenarios).encode()).hexdigest()[:12]
+    out = out or Path("results") / f"compare-{key}"
+    for scenario in scenarios:
+        print_notes(scenario)
+    _execute(scenarios, seeds, seed, out, quiet)
+
+
+def _execute(scenarios: list[Scenario], n_seeds: int, root: int, out: Path, quiet: bool) -> None:
+    """Run the scenarios with a progress bar, write the folder, print the outcomes."""
+    from partnersim import results
+    from partnersim.cli.startup import FigureWorker
+    from partnersim.runs.many import write_run_folder
+
+    results.check_replaceable(out)  # a bad --out fails before any run
+    worker = FigureWorker()  # forked now, before Mesa is imported
+    try:
+        runset = _run_with_progress(scenarios, n_seeds, root, quiet)
+        write_run_folder(runset, out, drawer=worker)
+    finally:
+        worker.cancel()
+    with closed_stdout_tolerated():  # `partnersim run ... | head` still saves results
+        _print_outcomes(runset)
+        typer.echo(
+            f"\nresults: {out}/ (timeseries.parquet, summary.parquet, manifest.json, missions.png)"
+        )
+
+
+def _run_with_progress(scenarios: list[Scenario], n_seeds: int, root: int, quiet: bool) -> RunSet:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from partnersim.runs.many import run_many
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        disable=quiet,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("runs", total=len(scenarios) * n_seeds)
+
+        def advance(done: int, total: int, scenario: str, seed: int) -> None:
+            progress.update(task, completed=done, description=f"{scenario} seed {seed}")
+
+        return run_many(scenarios, n_seeds, root, on_progress=advance)
+
+
+def _print_outcomes(runset: RunSet) -> None:
+    from rich.console import Console
+
+    from partnersim.runs.tables import (
+        headline_table,
+        mission_table,
+        reference_notes,
+        reference_table,
+    )
+
+    console = Console()
+    # Rich ends the process when stdout's reader has gone; carry on so results are saved.
+    console.on_broken_pipe = functools.partial(discard_stdout, console)
+    steps = runset.scenarios[0].steps
+    _print_whole(
+        console,
+        mission_table(runset.summary),
+        f"Missions — {len(runset.seeds)} seeds, {steps} quarters",
+    )
+    _print_whole(
+        console,
+        headline_table(runset.summary),
+        "Partnership and public finance (median [10–90%] over seeds)",
+    )
+    if len(runset.scenarios) > 1:
+        _print_whole(
+            console,
+            reference_table(runset.summary),
+            f"Against {runset.scenarios[0].name}, paired by seed (mean [95% interval])",
+        )
+        for note in reference_notes():
+            console.print(note, soft_wrap=True, markup=False)
+
+
+def _print_whole(console: Any, table: TextTable, title: str) -> None:
+    """Print a table without cutting cells.
+
+    At its natural width when stdout is not a terminal (a pipe or a file has no width to
+    respect); folded inside a terminal.
+    """
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    shown = Table(title=title, title_justify="left")
+    for column in table.columns:
+        shown.add_column(
+            column.heading("\n"),
+            justify="left" if column.scenario is None else "right",
+            overflow="fold",
+        )
+    for row in table.rows:
+        shown.add_row(*row)
+    if not console.is_terminal:
+        needed = Measurement.get(console, console.options.update_width(1000), shown).maximum
+        console.width = max(console.width, needed)
+    console.print(shown)
