@@ -72,3 +72,10 @@ def test_every_lever_names_an_instrument_and_a_source_or_an_uncertainty():
         else:
             # or the evidence cites a publication (a year in the text)
             assert re.search(r"\b(19|20)\d\d\b", p.evidence), p.name
+
+
+def test_every_approximate_budget_carries_a_range_around_its_value():
+    for row in data.read("departments")["department"]:
+        if row["status"] == "approximate":
+            low, high = row["range"]
+            assert low < row["del_2023_24_gbp_m"] < high, row["code"]

@@ -152,15 +152,22 @@ def crowding_in(seeds: list[int], scale: dict) -> Check:
     holds = crowding_verdict(d.to_numpy())
     m, lo, hi = mean_ci(d)
     crowd = float(md["marginal crowd-in vs status quo"])
-    refs = {r.measure: r for r in data.references()}
-    rd = refs["crowd_in"]
-    where = (
-        f"below the {rd.low:g}–{rd.high:g} per £ of public R&D"
-        if crowd < rd.low
-        else f"within the {rd.low:g}–{rd.high:g} per £ of public R&D"
-        if crowd <= rd.high
-        else f"above the {rd.low:g}–{rd.high:g} per £ of public R&D"
-    )
+    rd = next(r for r in data.references() if r.measure == "crowd_in")
+    if np.isnan(crowd):
+        where = (
+            "undefined: mission_driven commits no more public deal finance than the status quo "
+            f"(£{md['public deal finance (£bn, median)']:.1f}bn against "
+            f"£{sq['public deal finance (£bn, median)']:.1f}bn), so its extra private investment "
+            f"is not bought with deal finance (the reference is {rd.low:g}–{rd.high:g} per £ of "
+            "public R&D)"
+        )
+    else:
+        side = "below" if crowd < rd.low else "within" if crowd <= rd.high else "above"
+        where = (
+            f"{crowd:.2f} extra private £ per extra public £ of deal finance "
+            f"({md['crowd-in 95 % interval']}), {side} the {rd.low:g}–{rd.high:g} per £ of "
+            "public R&D"
+        )
     dr = table.set_index("scenario").loc["derisking_only"]
     leverage_refs = "; ".join(
         r.describe() for r in data.references() if r.measure == "deal_leverage"
@@ -173,11 +180,15 @@ def crowding_in(seeds: list[int], scale: dict) -> Check:
         f"{md['per-deal leverage (median)']:.1f} private £ per public £ (status quo "
         f"{sq['per-deal leverage (median)']:.1f}; {leverage_refs}); additionality "
         f"{md['additionality (median)']:.2f} (status quo {sq['additionality (median)']:.2f}): "
-        f"the rest of the backed private capital would have been invested anyway. Marginal "
-        f"crowd-in {crowd:.2f} extra private £ per extra public £ of deal finance "
-        f"({md['crowd-in 95 % interval']}), {where}; it counts every extra private £, including "
-        "what clearer direction brings without a deal. De-risking alone: "
-        f"{dr['marginal crowd-in vs status quo']:.2f}."
+        "the rest of the backed private capital would have been invested anyway. Marginal "
+        f"crowd-in: {where}; it counts every extra private £, including what clearer direction "
+        "brings without a deal. De-risking alone: "
+        + (
+            f"{dr['marginal crowd-in vs status quo']:.2f} ({dr['crowd-in 95 % interval']})."
+            if not np.isnan(dr["marginal crowd-in vs status quo"])
+            else "undefined (no more deal finance than the status quo: the envelope, not the "
+            "guarantee share, limits deals)."
+        )
     )
     return Check(
         "Mission policies crowd in private investment",

@@ -79,7 +79,10 @@ def ablation_markdown(table: pd.DataFrame, command: str) -> str:
         "",
         "**Share of the full advantage that goes through each layer** ((full − without) / full; "
         "blank where the full advantage is not resolved from zero; a negative share means the "
-        "package does better without the layer):",
+        "package does better without the layer). The shares need not add up to one: the rest "
+        "goes through what is not switched off here — political backing's durability, "
+        "capability, the partnership's clarity of direction for firms, multi-year budgets — "
+        "and through interactions between layers:",
         "",
         markdown_table(share.drop(index=["full package", "budget only"]).reset_index()),
         "",
