@@ -16,7 +16,6 @@ import pandas as pd
 from partnersim import data
 from partnersim.runs.outcomes import HEADLINES, mission_column
 
-
 Z95 = 1.959963984540054
 """The standard normal quantile of a two-sided 95 % interval."""
 
