@@ -36,6 +36,7 @@ from partnersim.runs.summary import wilson_interval
 
 if TYPE_CHECKING:
     from partnersim.experiments.sweep.designs import Sensitivity
+    from partnersim.experiments.sweep.spec import SweepSpec
 
 OUTCOMES = tuple(o.name for o in DECLARED if o.sensitivity)
 """Outcomes analysed by default: those declared ``sensitivity=True``."""
@@ -134,7 +135,7 @@ def sensitivity(
             y = np.array([values[i].mean() for i in sample])
             if not np.all(np.isfinite(y)) or np.std(y) == 0:
                 return {}
-            return _indices(analysis, problem, units, y, seed)
+            return _indices(analysis, problem, units, y, seed, spec)
 
         raw = indices(by_point)
         if not raw:
@@ -170,7 +171,14 @@ def sensitivity(
     return frame
 
 
-def _indices(analysis: Sensitivity, problem: dict, units: np.ndarray, y: np.ndarray, seed: int):
+def _indices(
+    analysis: Sensitivity,
+    problem: dict,
+    units: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    spec: SweepSpec,
+):
     """``analysis``'s indices for per-point outcomes ``y`` ({} if SALib cannot give them)."""
     # record=True: SALib resets the warning filters inside analyze(), so "ignore" would not hold.
     with (
@@ -179,7 +187,7 @@ def _indices(analysis: Sensitivity, problem: dict, units: np.ndarray, y: np.ndar
         contextlib.redirect_stderr(io.StringIO()),
     ):
         try:
-            out = analysis.compute(problem, units, y, seed)
+            out = analysis.compute(problem, units, y, seed, spec)
         except (ValueError, RuntimeError, ZeroDivisionError, IndexError):
             return {}
     out = {k: np.asarray(v, dtype=float) for k, v in out.items()}
