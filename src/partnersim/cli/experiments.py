@@ -143,23 +143,83 @@ def report(
     bootstrap: Annotated[
         int, typer.Option("--bootstrap", min=10, help="Bootstrap resamples.")
     ] = 100,
+    discover: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--discover",
+            metavar="CONDITION",
+            help='Scenario discovery where a condition holds, e.g. "clean_power_met == 0" or '
+            '"net_fiscal_cost_total > 50" (repeatable).',
+        ),
+    ] = None,
+    outcome: Annotated[
+        str | None, typer.Option("--outcome", help="Outcome to search on (with --threshold).")
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", help="Threshold for --outcome.")
+    ] = None,
+    direction: Annotated[
+        str,
+        typer.Option(
+            "--direction",
+            help="Cases of interest: below, above, at_most or at_least the threshold.",
+        ),
+    ] = "below",
+    min_cases: Annotated[
+        int, typer.Option("--min-cases", min=1, help="Fewest cases of interest for a box.")
+    ] = 10,
 ) -> None:
-    """Sensitivity indices, scenario discovery (PRIM) and success by lever region for a sweep."""
+    """Seed noise, sensitivity, scenario discovery (PRIM, CART) and fan charts for a sweep.
+
+    Scenario discovery always searches where each mission's target is met and where it is
+    missed; --discover (or --outcome/--threshold/--direction) adds searches of your own.
+    """
     from partnersim import results as res
+    from partnersim.experiments.discovery import Condition
     from partnersim.experiments.report import build
     from partnersim.experiments.sweep.execute import load_spec
 
+    conditions = []
+    try:
+        conditions += [Condition.parse(text) for text in discover or []]
+        if (outcome is None) != (threshold is None):
+            fail("--outcome and --threshold go together")
+        if outcome is not None:
+            conditions.append(Condition.of(outcome, threshold, direction))
+    except ValueError as exc:
+        fail(str(exc))
     load_spec(folder)  # a readable sweep folder, or a clean error
     loaded = res.load(folder)
     if not len(loaded.runs):
         fail(f"{folder}: no finished runs to analyse")
-    built = build(loaded, n_boot=bootstrap)
+    columns = set(loaded.runs.columns)
+    for c in conditions:
+        if c.outcome not in columns:
+            import difflib
+
+            close = difflib.get_close_matches(c.outcome, sorted(columns), n=3)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            fail(f"--discover: {c.outcome!r} is not a column of the sweep's runs{hint}")
+    built = build(loaded, n_boot=bootstrap, conditions=conditions, min_cases=min_cases)
     typer.echo(f"report: {built.path / 'report.md'}")
     for note in built.sensitivity.attrs.get("notes", []):
         typer.echo(f"  sensitivity: {note}")
-    for mission, box in built.discovery.items():
-        if box is not None:
-            typer.echo(
-                f"  {mission}: target met in {box.base_rate:.0%} of runs; "
-                f"in the PRIM box {box.density:.0%}"
-            )
+    for check in built.sensitivity.attrs.get("checks", []):
+        typer.echo(f"  sensitivity, read with care: {check}")
+    few = built.seed_noise[built.seed_noise["noise_in_means"] > 0.1]
+    if len(few):
+        typer.echo(
+            f"  seed noise: too few replications for {', '.join(few['outcome'])} "
+            "(see the report's seed-noise table)"
+        )
+    for s in built.searches:
+        what = (
+            s.condition.text if s.label == s.condition.text else f"{s.label} ({s.condition.text})"
+        )
+        if s.prim is None:
+            typer.echo(f"  {what}: {s.cases} of {s.runs} runs; no box")
+            continue
+        typer.echo(
+            f"  {what}: {s.base_rate:.0%} of {s.runs} runs; in the PRIM box "
+            f"{s.prim.density:.0%} — {s.prim.describe()}"
+        )
