@@ -648,7 +648,8 @@ def test_ema_workbench_runs_partnersim():
             model, scenarios=2, policies=1, evaluator=evaluator
         )
     assert len(experiments) == 2
-    assert outcomes["private_investment_total"].shape == (2, 2)
+    assert outcomes["private_investment_total"].shape == (2,)  # the mean over 2 replications
+    assert outcomes["run_seeds"].shape == (2, 2)
 
 
 def test_an_assumption_is_a_sweep_factor_by_its_dotted_name(tmp_path):
