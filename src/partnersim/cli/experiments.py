@@ -1,4 +1,4 @@
-"""Experiment commands: ``sweep``, ``resume`` and ``report``.
+"""Experiment commands: ``sweep``, ``resume``, ``report``, ``rerun`` and ``compare-sweeps``.
 
 A sweep streams its runs to Parquet parts as they finish, so an interrupted sweep keeps its
 finished runs and ``resume`` runs only the rest; ``report`` analyses a sweep's folder.
@@ -223,3 +223,118 @@ def report(
             f"  {what}: {s.base_rate:.0%} of {s.runs} runs; in the PRIM box "
             f"{s.prim.density:.0%} — {s.prim.describe()}"
         )
+
+
+@clean_errors
+def rerun(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Results folder of a sweep.")],
+    out: OutOpt = None,
+    workers: WorkersOpt = None,
+    backend: BackendOpt = "processes",
+    chunk: ChunkOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run a sweep again from its folder alone, into a new folder, and check it bit for bit.
+
+    Exits with status 1 when the new results differ from the folder's.
+    """
+    from partnersim.experiments.sweep.rerun import rerun as rerun_sweep
+
+    target = out or folder.with_name(f"{folder.name}-rerun")
+    if not quiet:
+        typer.echo(f"rerunning {folder} → {target}", err=True)
+    done = rerun_sweep(folder, target, backend=backend, workers=workers, chunk_size=chunk)
+    runs = len(done.results.runs)
+    if done.identical:
+        typer.echo(
+            f"{runs} runs rerun → {target}: identical to {folder}, bit for bit "
+            "(plan, seeds, outcomes and time series)"
+        )
+        return
+    typer.echo(f"{runs} runs rerun → {target}: they differ from {folder}:")
+    for line in done.differences[:12]:
+        typer.echo(f"  {line}")
+    if len(done.differences) > 12:
+        typer.echo(f"  ... and {len(done.differences) - 12} more")
+    for package, (then, now) in done.versions.items():
+        typer.echo(f"  note: {package} was {then}, is now {now}")
+    raise typer.Exit(1)
+
+
+@clean_errors
+def compare_sweeps(
+    first: Annotated[Path, typer.Argument(metavar="A", help="Results folder of a sweep.")],
+    second: Annotated[
+        Path, typer.Argument(metavar="B", help="The same design on another base scenario.")
+    ],
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option("--outcome", help="Outcome to compare (repeatable; default: the report's)."),
+    ] = None,
+    out: OutOpt = None,
+) -> None:
+    """Compare one design run on two base scenarios: B − A at every design point, paired by seed.
+
+    Writes the per-point differences (with 95 % intervals over seeds) to a CSV and prints, per
+    outcome, the mean difference over points and how many points differ beyond their interval.
+    """
+    from partnersim import data
+    from partnersim import results as res
+    from partnersim.experiments import analysis
+    from partnersim.experiments.comparison import (
+        DesignMismatch,
+        check_same_design,
+        point_differences,
+        summary,
+    )
+    from partnersim.runs.tables import format_outcome
+
+    a, b = res.load(first), res.load(second)
+    for r in (a, b):
+        if not r.is_sweep:
+            fail(f"{r.path}: not a sweep folder")
+    try:
+        notes = check_same_design(a, b)
+    except DesignMismatch as exc:
+        fail(str(exc))
+    wanted = outcome or [f"{m}_met" for m in data.MISSIONS] + list(analysis.OUTCOMES)
+    columns = set(a.run_columns())
+    unknown = [o for o in wanted if o not in columns]
+    if outcome and unknown:
+        fail(f"--outcome: not a column of the sweeps' runs: {', '.join(unknown)}")
+    wanted = [o for o in wanted if o in columns]
+    per_point = point_differences(a, b, wanted)
+    target = out or Path("results") / f"compare-{first.name}-vs-{second.name}"
+    target.mkdir(parents=True, exist_ok=True)
+    per_point.to_csv(target / "differences_by_point.csv", index=False)
+    table = summary(per_point)
+    table.to_csv(target / "differences.csv", index=False)
+    ma, mb = a.manifest, b.manifest
+    typer.echo(
+        f"B − A: {mb['scenario']} − {ma['scenario']}, {ma['design']} design, "
+        f"{table['points'].max() if len(table) else 0} points × {ma['replications']} seeds "
+        "(paired by seed)"
+    )
+    for note in notes:
+        typer.echo(f"note: {note}")
+    from partnersim.runs.outcomes import OUTCOME_INDEX, YES_NO
+
+    for r in table.itertuples():
+        unit = OUTCOME_INDEX[r.outcome].unit if r.outcome in OUTCOME_INDEX else ""
+        if r.points == 0:
+            typer.echo(f"  {r.outcome}: not assessed (the runs end before its deadline)")
+            continue
+        if unit == YES_NO:
+            unit = "share of runs"
+            text = [f"{x:+.2f}" if x == x else "–" for x in (r.mean_difference, r.low, r.high)]
+        else:
+            text = [format_outcome(x, unit) for x in (r.mean_difference, r.low, r.high)]
+        shown = "" if unit == "£bn" else f" {unit}"
+        interval = f" [{text[1]}, {text[2]}]" if r.low == r.low else ""
+        typer.echo(
+            f"  {r.outcome}: {text[0]}{interval}{shown}; beyond its interval above zero at "
+            f"{r.points_above} and below at {r.points_below} of {r.points} points"
+        )
+    if ma["replications"] < 2:
+        typer.echo("note: one seed per point: per-point differences have no interval")
+    typer.echo(f"tables: {target}/differences_by_point.csv, {target}/differences.csv")
