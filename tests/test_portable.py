@@ -141,10 +141,11 @@ def test_rerun_is_bitwise_identical_even_from_a_copied_folder(sweeps, tmp_path):
         a.runs.drop(columns="wall_seconds"), again.runs.drop(columns="wall_seconds")
     )
     pd.testing.assert_frame_equal(a.timeseries, again.timeseries)
-    # moved elsewhere without its inputs/: the manifest alone rebuilds the base scenario
+    # moved elsewhere without inputs/ or plan.parquet: the manifest alone rebuilds the sweep
     copy = tmp_path / "copy"
     shutil.copytree(a.path, copy)
     shutil.rmtree(copy / "inputs")
+    (copy / "plan.parquet").unlink()
     done = rerun(copy, tmp_path / "from-copy", backend="processes", workers=2)
     assert done.identical, done.differences
     # a changed result is reported, not hidden

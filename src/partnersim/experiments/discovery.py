@@ -335,23 +335,30 @@ def search_frame(
     prim_box = None
     if prim_limits is not None:
         kept, dropped = _drop_idle(x, y, prim_limits)
-        prim_box = _box(x, y, kept, kinds, "PRIM", **common)
         if dropped:
             notes.append(
                 "PRIM: restrictions that did not raise the density by "
                 f"{DENSITY_GAIN:g} or more were dropped ({', '.join(dropped)})"
             )
-        weak = prim_box.limits[prim_box.limits["qp"] > 0.05]["factor"].tolist()
-        if weak:
+        if kept:
+            prim_box = _box(x, y, kept, kinds, "PRIM", **common)
+            weak = prim_box.limits[prim_box.limits["qp"] > 0.05]["factor"].tolist()
+            if weak:
+                notes.append(
+                    f"PRIM: the restriction on {', '.join(weak)} has a quasi-p-value above "
+                    "0.05; it may be chance"
+                )
+        else:
             notes.append(
-                f"PRIM: the restriction on {', '.join(weak)} has a quasi-p-value above 0.05; "
-                "it may be chance"
+                f"no box: no restriction of the factors raises the share of runs where "
+                f"{condition.text} above its base rate of {cases / runs:.0%} (it depends on "
+                "the seed, or on factors this sweep does not vary)"
             )
     cart_limits = _cart(x, y)
     cart_box = None
     if cart_limits is not None:
         kept, _ = _drop_idle(x, y, cart_limits)
-        cart_box = _box(x, y, kept, kinds, "CART", **common)
+        cart_box = _box(x, y, kept, kinds, "CART", **common) if kept else None
     return Search(
         label, condition, runs, cases, prim_box, cart_box, trajectory, chosen, tuple(notes)
     )

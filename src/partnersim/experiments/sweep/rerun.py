@@ -145,9 +145,12 @@ def compare_folders(a: res.Results, b: res.Results) -> list[str]:
     not compared.
     """
     out = []
-    plan_a = pd.read_parquet(a.path / "plan.parquet")
-    plan_b = pd.read_parquet(b.path / "plan.parquet")
-    if not plan_a.equals(plan_b):
+    # Without a plan.parquet (a folder copied without it) the runs table, which carries every
+    # plan column of the finished runs, is the comparison.
+    plans = all((r.path / "plan.parquet").exists() for r in (a, b))
+    if plans and not pd.read_parquet(a.path / "plan.parquet").equals(
+        pd.read_parquet(b.path / "plan.parquet")
+    ):
         out.append(
             "the plans differ (design points or seeds): this version of partnersim samples the "
             "design differently from the one that made the folder"
