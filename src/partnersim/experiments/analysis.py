@@ -270,10 +270,11 @@ def _checks(frame: pd.DataFrame, spec: SweepSpec, runs: pd.DataFrame) -> list[st
             "have zero width. That is not certainty; seed noise is inside every index"
         )
     negative = frame[(frame["raw_estimate"] < 0) & frame["index"].isin(["S1", "ST", "delta"])]
-    for r in negative.itertuples():
+    for (outcome, index), group in negative.groupby(["outcome", "index"], sort=False):
+        values = ", ".join(f"{r.factor} {r.raw_estimate:.3f}" for r in group.itertuples())
         out.append(
-            f"{r.outcome}: {r.index} of {r.factor} came out {r.raw_estimate:.3f}; a share of "
-            "variance cannot be negative, so this is estimation error (shown as 0)"
+            f"{outcome}: {index} came out negative ({values}); a share of variance cannot be "
+            "negative, so this is estimation error (shown as 0)"
         )
     if {"S1", "ST"} <= set(frame["index"]):
         wide = frame.pivot_table(

@@ -7,10 +7,14 @@
     experiments, outcomes = perform_experiments(model, scenarios=20, policies=4)
 
     with SequentialEvaluator(model) as evaluator:      # EMA's optimisers work as they are
-        front = evaluator.optimize(nfe=1000, epsilons=[0.05] * len(model.objectives))
-        robust = evaluator.robust_optimize(
+        front, convergence = evaluator.optimize(
+            nfe=1000, epsilons=[0.05] * len(model.objectives),
+            filename="front.tar.gz", directory="results",  # EMA 3 archives as it goes
+        )
+        robust, convergence = evaluator.robust_optimize(
             [robustness("mean_gap_closed"), robustness("net_fiscal_cost_total")],
             scenarios=10, nfe=1000, epsilons=[0.05, 1.0],
+            filename="robust.tar.gz", directory="results",
         )
 
 * **Parameters.** Levers and uncertainties are EMA parameters built from
