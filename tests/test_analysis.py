@@ -147,6 +147,13 @@ def test_seed_noise_separates_luck_from_the_factors():
     assert noisy["seed_share"] > 0.6 and clean["seed_share"] < 0.01
     assert noisy["noise_in_means"] > NOISE_TARGET >= clean["noise_in_means"]
     assert noisy["seeds_needed"] > 4 and noisy["unit"] == "share"
+    # common random numbers: a seed's effect shared by every point cancels between point means
+    shared = pd.DataFrame({"point": points, "replication": np.tile(np.arange(4), 40)})
+    luck = rng.normal(0, 1.0, 4)[shared["replication"]]
+    shared["mean_gap_closed"] = effect + luck + rng.normal(0, 0.01, len(points))
+    crn = seed_noise(shared, ("mean_gap_closed",)).iloc[0]
+    assert crn["seed_sd"] > 0.5 and crn["interaction_sd"] < 0.05
+    assert crn["seed_share"] > 0.5 and crn["noise_in_means"] < 0.01
     one_seed = seed_noise(runs.drop_duplicates("point"), ("mean_gap_closed",)).iloc[0]
     assert one_seed["replications"] == 1 and np.isnan(one_seed["seed_share"])
 

@@ -262,9 +262,11 @@ def _noise_section(noise: pd.DataFrame) -> list[str]:
         "",
         "How much of each outcome's variance is luck (the seed) rather than the factors. "
         "*Seed share*: the between-seed variance at a design point over the variance across all "
-        "runs. *Noise in means*: its share of the variance of the point means the indices are "
-        f"computed on. Above {seeds.NOISE_TARGET:.0%}, indices and effects partly measure noise; "
-        "*seeds needed* would bring it under that.",
+        "runs. Every point runs the same seeds, so a seed's effect common to all points cancels "
+        "between points; the *point × seed SD* is the part that does not. *Noise in means*: its "
+        "share of the variance of the point means the indices are computed on. Above "
+        f"{seeds.NOISE_TARGET:.0%}, indices and effects partly measure noise; *seeds needed* "
+        "would bring it under that.",
         "",
     ]
     if noise.empty:
@@ -272,9 +274,9 @@ def _noise_section(noise: pd.DataFrame) -> list[str]:
     if (noise["replications"] < 2).all():
         return [*lines, seeds.describe(noise.iloc[0]).capitalize() + ".", ""]
     lines += [
-        "| outcome | unit | seeds per point | between-seed SD | seed share | noise in means "
-        "| seeds needed |",
-        "|---|---|---|---|---|---|---|",
+        "| outcome | unit | seeds per point | between-seed SD | point × seed SD | seed share "
+        "| noise in means | seeds needed |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in noise.itertuples():
         needed = (
@@ -283,8 +285,9 @@ def _noise_section(noise: pd.DataFrame) -> list[str]:
             else ("∞" if math.isinf(r.seeds_needed) else f"{int(r.seeds_needed)}")
         )
         lines.append(
-            f"| {r.outcome} | {r.unit} | {r.replications} | {_g(r.seed_sd)} | {_pct(r.seed_share)} "
-            f"| {_pct(r.noise_in_means)} | {needed} |"
+            f"| {r.outcome} | {r.unit} | {r.replications} | {_g(r.seed_sd)} "
+            f"| {_g(r.interaction_sd)} | {_pct(r.seed_share)} | {_pct(r.noise_in_means)} "
+            f"| {needed} |"
         )
     few = noise[noise["noise_in_means"] > seeds.NOISE_TARGET]
     if len(few):
@@ -364,9 +367,9 @@ def _morris_floor(results: Results):
     levels = morris_levels(load_spec(results.path).factors)
 
     def floor(row: pd.Series) -> float:
-        if row["replications"] < 2 or row["seed_sd"] != row["seed_sd"]:
+        if row["replications"] < 2 or row["interaction_sd"] != row["interaction_sd"]:
             return float("nan")
-        return seeds.morris_noise_floor(row["seed_sd"], int(row["replications"]), levels)
+        return seeds.morris_noise_floor(row["interaction_sd"], int(row["replications"]), levels)
 
     return floor
 

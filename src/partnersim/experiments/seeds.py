@@ -6,14 +6,17 @@ A sweep runs every design point on the same ``r`` seeds. For an outcome ``y``:
   the points (it needs ``r ≥ 2``);
 * the **seed share** is ``s²`` over the variance of ``y`` across all runs: the share of the
   output's variance that is seed noise rather than the factors;
-* the sensitivity indices are computed on the point means, whose variance still holds
-  ``s² / r`` of noise; its share of their variance is the **noise in the means**. Variance-based
-  indices (Sobol', δ) apportion that noise as if it were the factors' doing, and Morris
-  elementary effects carry it: an elementary effect of pure noise has standard deviation
-  ``s·√(2/r)/Δ`` (Δ the Morris step), so a μ* below about twice the **noise floor**
-  ``s·√(2/r)/Δ·√(2/π)`` is indistinguishable from luck;
+* the sensitivity indices are computed on the point means, whose variance still holds noise;
+  its share of their variance is the **noise in the means**. Every point runs the same seeds
+  (common random numbers), so a seed's effect common to all points moves every point mean
+  alike and cancels; what remains is the point × seed interaction, ``s_r²``, estimated from the
+  two-way table of runs (points × replications), and the noise in a point mean is
+  ``s_r² / r``. Variance-based indices (Sobol', δ) apportion that noise as if it were the
+  factors' doing, and Morris elementary effects carry it: an elementary effect of pure noise
+  has standard deviation ``s_r·√(2/r)/Δ`` (Δ the Morris step), so a μ* below about twice
+  the **noise floor** ``s_r·√(2/r)/Δ·√(2/π)`` is indistinguishable from luck;
 * **seeds needed**: the replications that would bring the noise in the means under
-  :data:`NOISE_TARGET` of their variance, ``(1 − t)/t · s² / signal`` with ``signal`` the
+  :data:`NOISE_TARGET` of their variance, ``(1 − t)/t · s_r² / signal`` with ``signal`` the
   variance of the point means less their noise.
 """
 
@@ -33,6 +36,7 @@ SEED_COLUMNS = (
     "replications",
     "points",
     "seed_sd",
+    "interaction_sd",
     "seed_share",
     "noise_in_means",
     "seeds_needed",
@@ -49,8 +53,9 @@ def seed_noise(runs: pd.DataFrame, outcomes: tuple[str, ...]) -> pd.DataFrame:
 
     Returns:
         One row per outcome (see the module docstring): ``seed_sd`` (the between-seed
-        standard deviation, in the outcome's unit), ``seed_share``, ``noise_in_means`` and
-        ``seeds_needed`` — NaN where there is one seed per point, or the outcome does not vary.
+        standard deviation, in the outcome's unit), ``interaction_sd`` (the part that differs
+        from point to point, ``s_r``), ``seed_share``, ``noise_in_means`` and ``seeds_needed``
+        — NaN where there is one seed per point, or the outcome does not vary.
     """
     from partnersim.runs.outcomes import OUTCOME_INDEX
 
@@ -66,35 +71,56 @@ def seed_noise(runs: pd.DataFrame, outcomes: tuple[str, ...]) -> pd.DataFrame:
         total = float(frame[outcome].var(ddof=1)) if len(frame) > 1 else float("nan")
         means = groups.mean()
         between = float(means.var(ddof=1)) if len(means) > 1 else float("nan")
+        interaction = _interaction(runs, outcome) if r >= 2 else float("nan")
+        if interaction != interaction:
+            interaction = within
         row = {
             "outcome": outcome,
             "unit": OUTCOME_INDEX[outcome].unit if outcome in OUTCOME_INDEX else "",
             "replications": r,
             "points": len(means),
             "seed_sd": math.sqrt(within) if within == within else float("nan"),
+            "interaction_sd": math.sqrt(interaction) if interaction == interaction else np.nan,
             "seed_share": float("nan"),
             "noise_in_means": float("nan"),
             "seeds_needed": float("nan"),
         }
         if within == within and total > 0:
             row["seed_share"] = min(1.0, within / total)
-        if within == within and between > 0:
-            noise = within / r
+        if interaction == interaction and between > 0:
+            noise = interaction / r
             row["noise_in_means"] = min(1.0, noise / between)
             signal = between - noise
             t = NOISE_TARGET
             row["seeds_needed"] = (
-                float(math.ceil((1 - t) / t * within / signal)) if signal > 0 else float("inf")
+                float(max(1, math.ceil((1 - t) / t * interaction / signal)))
+                if signal > 0
+                else float("inf")
             )
         rows.append(row)
     return pd.DataFrame(rows, columns=SEED_COLUMNS)
+
+
+def _interaction(runs: pd.DataFrame, outcome: str) -> float:
+    """The point × seed interaction variance, from the complete points' two-way table."""
+    if "replication" not in runs:
+        return float("nan")
+    table = runs.pivot_table(index="point", columns="replication", values=outcome, aggfunc="first")
+    table = table.replace([np.inf, -np.inf], np.nan).dropna()
+    points, reps = table.shape
+    if points < 2 or reps < 2:
+        return float("nan")
+    y = table.to_numpy(dtype=float)
+    residual = y - y.mean(axis=1, keepdims=True) - y.mean(axis=0, keepdims=True) + y.mean()
+    return float((residual**2).sum() / ((points - 1) * (reps - 1)))
 
 
 def morris_noise_floor(seed_sd: float, replications: int, levels: int) -> float:
     """Expected μ* of an elementary effect that is pure seed noise, in the outcome's unit.
 
     Args:
-        seed_sd: the between-seed standard deviation of the outcome.
+        seed_sd: the standard deviation of the noise that differs between points (the
+            interaction part, ``interaction_sd``: common seeds cancel in an effect).
         replications: seeds per design point.
         levels: the Morris grid's levels (its step is ``levels / (2 (levels − 1))``).
     """
