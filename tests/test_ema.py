@@ -78,7 +78,10 @@ def test_outcomes_carry_their_declared_directions():
     assert sum(k != ScalarOutcome.INFO for k in kinds.values()) == len(model.objectives)
     assert kinds["net_fiscal_cost_total"] == ScalarOutcome.MINIMIZE
     # models of one and of several replications, and outcomes redefined by a user, coexist
-    ema_model(replications=2)
+    replicated = ema_model(replications=2)
+    replicated.outcomes = [
+        ScalarOutcome("mean_gap_closed", kind=ScalarOutcome.MAXIMIZE, function=np.median)
+    ]
     model.outcomes = [ScalarOutcome("mean_gap_closed", kind=ScalarOutcome.MAXIMIZE)]
     assert OUTCOME_INDEX["mean_gap_closed"].direction is Direction.MAXIMISE
 
