@@ -200,9 +200,12 @@ def constructed(tmp_path: Path) -> results.Results:
 def test_prim_finds_a_planted_box_and_reports_quasi_p_values(tmp_path):
     from partnersim.experiments import report
 
+    (tmp_path / "report").mkdir()
+    (tmp_path / "report" / "success_nhs.png").write_bytes(b"an earlier report's figure")
     built = report.build(
         constructed(tmp_path), conditions=[Condition.parse("clean_power_met == 1")]
     )
+    assert not (built.path / "success_nhs.png").exists()
     found = built.searches[0]
     assert found.condition.text == "clean_power_met == 1" and found.label == found.condition.text
     box = found.prim.limits.set_index("factor")

@@ -44,6 +44,9 @@ from partnersim.results import Results, load, write_json
 DISCOVERY = "discovery.json"
 """The scenario-discovery results as data, in a sweep's ``report`` folder."""
 
+FIGURE_PREFIXES = ("sensitivity_", "success_", "prim_", "fan_")
+"""The report's figures, by file-name prefix (replaced whole by each new report)."""
+
 CAVEATS = {
     "morris": (
         "A Morris design places its points on a coarse grid along one-factor-at-a-time "
@@ -106,6 +109,9 @@ def build(
         results = load(results)
     out = results.path / "report"
     out.mkdir(exist_ok=True)
+    for stale in out.glob("*.png"):  # an earlier report's figures must not outlive it
+        if stale.name.startswith(FIGURE_PREFIXES):
+            stale.unlink()
     runs = results.runs
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
 
