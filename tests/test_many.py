@@ -15,11 +15,13 @@ from partnersim.runs import DEFAULT_ROOT_SEED
 from partnersim.runs.many import RunSet, run_many, write_run_folder
 from partnersim.runs.outcomes import HEADLINES
 from partnersim.runs.runner import derive_seeds, run
+from partnersim.runs.summary import seeds_for_width
 from partnersim.runs.tables import (
     format_outcome,
     headline_table,
     mission_table,
     p_met_text,
+    seeds_advice,
     target_text,
 )
 
@@ -161,9 +163,9 @@ def test_p_met_cells_show_the_wilson_interval_or_not_reached():
     growth, clean_power = table.rows[0], table.rows[1]
     assert growth[0] == "Growth" and growth[1] == "≥ 2.0 %/yr by 2029Q2"
     assert growth[2:] == (
-        "0.75 [0.30, 0.95]",
+        "0.75 [0.30, 0.95] n=4",
         "3.5 [2.3–4.7]",
-        "0.00 [0.00, 0.49]",
+        "0.00 [0.00, 0.49] n=4",
         "3.5 [2.3–4.7]",
     )
     assert clean_power[2:] == ("not reached", "–", "not reached", "–")
@@ -174,7 +176,9 @@ def test_markdown_table_shows_p_met_per_scenario():
     lines = text.to_markdown().splitlines()
     assert lines[0] == "| mission | target | a: P(met) [95% CI] | b: P(met) [95% CI] |"
     assert lines[1] == "|---|---|---|---|"
-    assert lines[2] == "| Growth | ≥ 2.0 %/yr by 2029Q2 | 0.75 [0.30, 0.95] | 0.00 [0.00, 0.49] |"
+    assert lines[2] == (
+        "| Growth | ≥ 2.0 %/yr by 2029Q2 | 0.75 [0.30, 0.95] n=4 | 0.00 [0.00, 0.49] n=4 |"
+    )
     assert len(lines) == 2 + len(data.missions())
 
 
@@ -199,4 +203,13 @@ def test_target_and_p_met_text_of_one_outcome_row():
         }
     )
     assert target_text(row) == "≤ 25,486 offences/yr by 2034Q2"
-    assert p_met_text(row) == "0.60 [0.31, 0.83]"
+    assert p_met_text(row) == "0.60 [0.31, 0.83] n=10"
+
+
+def test_seeds_advice_names_the_widest_interval_and_the_seeds_it_needs():
+    summary = summary_of({"a": [1, 1, 0, 1], "b": [0, 0, 0, 0]})
+    (a, b) = seeds_advice(summary, 0.2)
+    assert a.startswith("a: ") and "now 4" in a and "Growth, 0.75 [0.30, 0.95]" in a
+    assert f"about {seeds_for_width(0.75, 0.2)} seeds" in a
+    assert f"about {seeds_for_width(0.0, 0.2)} seeds" in b
+    assert seeds_advice(summary, 1.0) == []  # every interval is narrow enough

@@ -24,8 +24,11 @@ Across runs
     deadline) and ``headline_outcomes`` (partnership and fiscal outcomes) of a summary table.
 Sweeps and analysis
     ``SweepSpec``, ``run_sweep``; ``sensitivity`` (Sobol', Morris or delta indices with
-    bootstrap intervals), ``discover`` (PRIM scenario discovery, a ``DiscoveryBox``) and
-    ``success_by_region`` (probability of success by lever region).
+    bootstrap intervals, clipped to their domain), ``discover`` (PRIM's box for a mission's
+    target met, a ``DiscoveryBox``; :mod:`partnersim.experiments.discovery` searches any
+    condition on any outcome with PRIM and CART: ``search`` for a ``Condition``),
+    ``seed_noise`` (how much of each outcome's variance is seed noise) and
+    ``success_by_region`` (probability of success by factor region).
 Dashboard
     ``LiveModel``, the live page, which also renders inline in Jupyter.
 
@@ -49,6 +52,7 @@ __all__ = [
     "PARAMETERS",
     "Business",
     "Centre",
+    "Condition",
     "DiscoveryBox",
     "LiveModel",
     "LocalAuthority",
@@ -70,6 +74,8 @@ __all__ = [
     "run",
     "run_many",
     "run_sweep",
+    "search",
+    "seed_noise",
     "sensitivity",
     "success_by_region",
 ]
@@ -77,12 +83,9 @@ __all__ = [
 if TYPE_CHECKING:
     from partnersim.app.live import LiveModel
     from partnersim.data import missions
-    from partnersim.experiments.analysis import (
-        DiscoveryBox,
-        discover,
-        sensitivity,
-        success_by_region,
-    )
+    from partnersim.experiments.analysis import sensitivity, success_by_region
+    from partnersim.experiments.discovery import Condition, DiscoveryBox, discover, search
+    from partnersim.experiments.seeds import seed_noise
     from partnersim.experiments.sweep import SweepSpec, run_sweep
     from partnersim.model.agents import Business, Centre, LocalAuthority, Ministry, Union
     from partnersim.model.partnership import PartnershipModel
@@ -108,9 +111,12 @@ _LAZY = {
     "SweepSpec": "partnersim.experiments.sweep",
     "run_sweep": "partnersim.experiments.sweep",
     "sensitivity": "partnersim.experiments.analysis",
-    "discover": "partnersim.experiments.analysis",
+    "discover": "partnersim.experiments.discovery",
     "success_by_region": "partnersim.experiments.analysis",
-    "DiscoveryBox": "partnersim.experiments.analysis",
+    "DiscoveryBox": "partnersim.experiments.discovery",
+    "Condition": "partnersim.experiments.discovery",
+    "search": "partnersim.experiments.discovery",
+    "seed_noise": "partnersim.experiments.seeds",
     "LiveModel": "partnersim.app.live",
 }
 """Public names whose modules import heavy dependencies: resolved on first use (PEP 562)."""

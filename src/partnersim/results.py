@@ -36,6 +36,13 @@ class ResultsError(OSError):
     """A results folder that cannot be written or read."""
 
 
+class UnknownColumnError(ResultsError, KeyError):
+    """A column or run asked for that a results folder does not hold (a ``KeyError`` too)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
 class Results:
     """A results folder, read into pandas on demand.
 
@@ -94,8 +101,13 @@ class Results:
         return self._tables["timeseries"]
 
     def read_runs(self, columns: Iterable[str]) -> pd.DataFrame:
-        """Read some columns of :attr:`runs` without keeping them (cheap for large sweeps)."""
+        """Read some columns of :attr:`runs` without keeping them (cheap for large sweeps).
+
+        Raises:
+            UnknownColumnError: a column is not one of the runs table's.
+        """
         columns = list(columns)
+        self._check_columns(columns, self.run_columns(), "runs table")
         if self._tables["runs"] is not None:
             return self._tables["runs"][columns]
         if not self.is_sweep:
@@ -110,7 +122,16 @@ class Results:
         Args:
             columns: metric columns to read (the key columns are always included).
             run_ids: for a sweep, the runs to read.
+
+        Raises:
+            UnknownColumnError: a column is not a time-series column, or a run id is not a
+                finished run of the sweep (or ``run_ids`` is given for a run/compare folder).
         """
+        if columns is not None:
+            columns = list(columns)
+            self._check_columns(columns, self.timeseries_columns(), "time series")
+        if run_ids is not None:
+            run_ids = self._check_run_ids(run_ids)
         if not self.is_sweep:
             frame = _read_if_exists(self.path / TIMESERIES)
             return frame if columns is None else frame[_with_keys(columns, frame.columns)]
@@ -123,6 +144,175 @@ class Results:
         where = None if run_ids is None else [("run_id", "in", sorted(set(run_ids)))]
         frame = _read_parts(self.path / "timeseries", columns=wanted, filters=where)
         return frame.sort_values(["run_id", "step"], ignore_index=True) if len(frame) else frame
+
+    # -- read-side helpers: columns, checks, joins, xarray and netCDF ------------------------------
+
+    def run_columns(self) -> list[str]:
+        """The columns of :attr:`runs`, read from the files' schemas (no table is loaded)."""
+        if self._tables["runs"] is not None:
+            return list(self._tables["runs"].columns)
+        return _schema(self.path / "runs" if self.is_sweep else self.path / SUMMARY)
+
+    def timeseries_columns(self) -> list[str]:
+        """The columns of :attr:`timeseries`, read from the files' schemas."""
+        if self._tables["timeseries"] is not None:
+            return list(self._tables["timeseries"].columns)
+        return _schema(self.path / "timeseries" if self.is_sweep else self.path / TIMESERIES)
+
+    def _check_columns(self, columns: list[str], available: list[str], table: str) -> None:
+        missing = [c for c in columns if c not in set(available)]
+        if missing and available:
+            import difflib
+
+            hints = []
+            for c in missing:
+                close = difflib.get_close_matches(c, available, n=2)
+                hints.append(f"{c!r}" + (f" (did you mean {' or '.join(close)}?)" if close else ""))
+            raise UnknownColumnError(
+                f"{self.path}: no column {', '.join(hints)} in the {table}; it has "
+                f"{len(available)} columns: {', '.join(available[:12])}"
+                + (", ..." if len(available) > 12 else "")
+            )
+
+    def _check_run_ids(self, run_ids: Iterable[int]) -> list[int]:
+        wanted = sorted({int(i) for i in run_ids})
+        if not self.is_sweep:
+            raise UnknownColumnError(
+                f"{self.path}: run_ids select the runs of a sweep; this folder holds a "
+                f"{self.manifest.get('kind')!r} result (select rows by scenario and seed)"
+            )
+        known = set(self.read_runs(["run_id"])["run_id"].tolist())
+        unknown = [i for i in wanted if i not in known]
+        if unknown:
+            shown = ", ".join(map(str, unknown[:8])) + (", ..." if len(unknown) > 8 else "")
+            span = f"{min(known)}–{max(known)}" if known else "none"
+            raise UnknownColumnError(
+                f"{self.path}: no finished run with id {shown}; the sweep has {len(known)} "
+                f"finished runs (ids {span} of {self.manifest.get('runs_planned', '?')} planned)"
+            )
+        return wanted
+
+    @property
+    def keys(self) -> list[str]:
+        """The columns that identify a run in both tables.
+
+        ``run_id`` for a sweep; ``scenario`` and ``seed`` for run and compare folders.
+        """
+        return ["run_id"] if self.is_sweep else ["scenario", "seed"]
+
+    def joined(
+        self, metrics: Iterable[str] | None = None, run_columns: Iterable[str] | None = None
+    ) -> pd.DataFrame:
+        """The time series with run-level columns beside each row: the documented join.
+
+        Run columns (inputs, seed, outcomes) and time-series columns never share a name
+        besides the keys that identify a run (:attr:`keys`), so the join needs no suffixes.
+
+        Args:
+            metrics: time-series columns (default: all).
+            run_columns: columns of :attr:`runs` to add (default: the inputs — seed, design
+                point, replication and factor values for a sweep; seed and lever values for a
+                run or compare — not the outcomes).
+
+        Raises:
+            UnknownColumnError: a column asked for does not exist.
+            ResultsError: a run column shares its name with a time-series column.
+        """
+        series = self.read_timeseries(columns=metrics)
+        if run_columns is None:
+            run_columns = self.input_columns()
+        run_columns = [c for c in run_columns if c not in self.keys]
+        clash = sorted(set(run_columns) & set(series.columns))
+        if clash:
+            raise ResultsError(f"{self.path}: run and time-series columns share names: {clash}")
+        runs = self.read_runs([*self.keys, *run_columns])
+        return series.merge(runs, on=self.keys, how="left", validate="many_to_one")
+
+    def input_columns(self) -> list[str]:
+        """The runs table's input columns: what was run, not what came out."""
+        from partnersim.runs.outcomes import OUTCOME_INDEX
+
+        skip = {"status", "error", "wall_seconds", *OUTCOME_INDEX}
+        return [c for c in self.run_columns() if c not in skip and not c.startswith("u_")]
+
+    def to_xarray(self, metrics: Iterable[str] | None = None, outcomes: bool = True):
+        """The results as an ``xarray.Dataset``: runs × quarters, one variable per metric.
+
+        Dimensions ``run`` and ``step``; every input (seed, design point, replication,
+        factor values; for run/compare folders scenario and seed) is a coordinate along
+        ``run``, the quarter label a coordinate along ``step``. Each time-series metric is a
+        ``(run, step)`` variable and, with ``outcomes``, each scalar outcome a ``(run)``
+        variable; units come from the declarations (``attrs["units"]``). The manifest is kept
+        as JSON text in ``attrs["manifest"]`` (netCDF attributes cannot hold tables).
+        ``ds.to_array("metric")`` stacks the metrics into one runs × quarters × metrics array.
+        """
+        import numpy as np
+        import xarray as xr
+
+        from partnersim.model.metrics import METRICS
+        from partnersim.runs.outcomes import OUTCOME_INDEX
+
+        series = self.read_timeseries(columns=metrics)
+        runs = self.runs.reset_index(drop=True)
+        keys = self.keys
+        index = pd.MultiIndex.from_frame(runs[keys])
+        steps = np.sort(series["step"].unique()) if len(series) else np.zeros(0, int)
+        position = pd.Series(np.arange(len(runs)), index=index)
+        rows = position.loc[pd.MultiIndex.from_frame(series[keys])].to_numpy()
+        cols = np.searchsorted(steps, series["step"].to_numpy())
+        units = {m.name: m.unit for m in METRICS}
+        data_vars = {}
+        names = [c for c in series.columns if c not in {*keys, "step", "quarter"}]
+        for name in names:
+            grid = np.full((len(runs), len(steps)), np.nan)
+            grid[rows, cols] = series[name].to_numpy(dtype=float)
+            data_vars[name] = (("run", "step"), grid, {"units": units.get(name, "")})
+        if outcomes:
+            for name in (c for c in runs.columns if c in OUTCOME_INDEX):
+                unit = OUTCOME_INDEX[name].unit
+                data_vars[name] = (("run",), runs[name].to_numpy(dtype=float), {"units": unit})
+        quarters = (
+            series.drop_duplicates("step").set_index("step")["quarter"].reindex(steps)
+            if "quarter" in series
+            else None
+        )
+        coords = {"step": steps}
+        if quarters is not None:
+            coords["quarter"] = ("step", quarters.astype(str).to_numpy())
+        for c in [*keys, *(c for c in self.input_columns() if c not in keys)]:
+            coords[c] = ("run", _coordinate(runs[c]))
+        if "status" in runs:
+            coords["status"] = ("run", runs["status"].astype(str).to_numpy())
+        ds = xr.Dataset(data_vars, coords=coords)
+        ds.attrs["manifest"] = json.dumps(self.manifest, default=_json_default)
+        ds.attrs["kind"] = str(self.manifest.get("kind", ""))
+        return ds
+
+    def to_netcdf(self, path: str | Path, **kwargs: Any) -> Path:
+        """Write :meth:`to_xarray` to a netCDF-4 file (``h5netcdf``).
+
+        Keyword arguments go to :meth:`to_xarray`. Read the file back with
+        ``xarray.open_dataset(path)``.
+        """
+        path = Path(path)
+        self.to_xarray(**kwargs).to_netcdf(path, engine="h5netcdf")
+        return path
+
+
+def _coordinate(column: pd.Series):
+    """A runs-table column as an xarray coordinate: numbers as they are, anything else as text."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return column.to_numpy()
+    return column.astype(str).to_numpy()
+
+
+def _schema(path: Path) -> list[str]:
+    """Column names of a Parquet table, or of the first part of a sweep table's folder."""
+    if path.is_dir():
+        path = next(iter(sorted(path.glob("part-*.parquet"))), None)
+    if path is None or not path.exists():
+        return []
+    return list(pq.read_schema(path).names)
 
 
 def _with_keys(columns: Iterable[str], available: Iterable[str]) -> list[str]:

@@ -4,7 +4,8 @@ Commands live in one module per group, and are registered here in the order ``--
 lists them:
 
 * :mod:`~partnersim.cli.scenarios` — ``validate``, ``run``, ``compare``;
-* :mod:`~partnersim.cli.experiments` — ``sweep``, ``resume``, ``report``;
+* :mod:`~partnersim.cli.experiments` — ``sweep``, ``resume``, ``report``, ``rerun``,
+  ``compare-sweeps``;
 * :mod:`~partnersim.cli.credibility` — ``calibrate``, ``validate-patterns``;
 * :mod:`~partnersim.cli.dashboard` — ``dashboard``.
 
@@ -40,6 +41,8 @@ app.command()(scenarios.compare)
 app.command()(experiments.sweep)
 app.command()(experiments.resume)
 app.command()(experiments.report)
+app.command()(experiments.rerun)
+app.command("compare-sweeps")(experiments.compare_sweeps)
 app.command()(credibility.calibrate)
 app.command("validate-patterns")(credibility.validate_patterns)
 app.command()(dashboard.dashboard)

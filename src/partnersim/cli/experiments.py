@@ -1,4 +1,4 @@
-"""Experiment commands: ``sweep``, ``resume`` and ``report``.
+"""Experiment commands: ``sweep``, ``resume``, ``report``, ``rerun`` and ``compare-sweeps``.
 
 A sweep streams its runs to Parquet parts as they finish, so an interrupted sweep keeps its
 finished runs and ``resume`` runs only the rest; ``report`` analyses a sweep's folder.
@@ -143,23 +143,198 @@ def report(
     bootstrap: Annotated[
         int, typer.Option("--bootstrap", min=10, help="Bootstrap resamples.")
     ] = 100,
+    discover: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--discover",
+            metavar="CONDITION",
+            help='Scenario discovery where a condition holds, e.g. "clean_power_met == 0" or '
+            '"net_fiscal_cost_total > 50" (repeatable).',
+        ),
+    ] = None,
+    outcome: Annotated[
+        str | None, typer.Option("--outcome", help="Outcome to search on (with --threshold).")
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", help="Threshold for --outcome.")
+    ] = None,
+    direction: Annotated[
+        str,
+        typer.Option(
+            "--direction",
+            help="Cases of interest: below, above, at_most or at_least the threshold.",
+        ),
+    ] = "below",
+    min_cases: Annotated[
+        int, typer.Option("--min-cases", min=1, help="Fewest cases of interest for a box.")
+    ] = 10,
 ) -> None:
-    """Sensitivity indices, scenario discovery (PRIM) and success by lever region for a sweep."""
+    """Seed noise, sensitivity, scenario discovery (PRIM, CART) and fan charts for a sweep.
+
+    Scenario discovery always searches where each mission's target is met and where it is
+    missed; --discover (or --outcome/--threshold/--direction) adds searches of your own.
+    """
     from partnersim import results as res
+    from partnersim.experiments.discovery import Condition
     from partnersim.experiments.report import build
     from partnersim.experiments.sweep.execute import load_spec
 
+    conditions = []
+    try:
+        conditions += [Condition.parse(text) for text in discover or []]
+        if (outcome is None) != (threshold is None):
+            fail("--outcome and --threshold go together")
+        if outcome is not None:
+            conditions.append(Condition.of(outcome, threshold, direction))
+    except ValueError as exc:
+        fail(str(exc))
     load_spec(folder)  # a readable sweep folder, or a clean error
     loaded = res.load(folder)
     if not len(loaded.runs):
         fail(f"{folder}: no finished runs to analyse")
-    built = build(loaded, n_boot=bootstrap)
+    columns = set(loaded.runs.columns)
+    for c in conditions:
+        if c.outcome not in columns:
+            import difflib
+
+            close = difflib.get_close_matches(c.outcome, sorted(columns), n=3)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            fail(f"--discover: {c.outcome!r} is not a column of the sweep's runs{hint}")
+    built = build(loaded, n_boot=bootstrap, conditions=conditions, min_cases=min_cases)
     typer.echo(f"report: {built.path / 'report.md'}")
     for note in built.sensitivity.attrs.get("notes", []):
         typer.echo(f"  sensitivity: {note}")
-    for mission, box in built.discovery.items():
-        if box is not None:
-            typer.echo(
-                f"  {mission}: target met in {box.base_rate:.0%} of runs; "
-                f"in the PRIM box {box.density:.0%}"
-            )
+    for check in built.sensitivity.attrs.get("checks", []):
+        typer.echo(f"  sensitivity, read with care: {check}")
+    few = built.seed_noise[built.seed_noise["noise_in_means"] > 0.1]
+    if len(few):
+        typer.echo(
+            f"  seed noise: too few replications for {', '.join(few['outcome'])} "
+            "(see the report's seed-noise table)"
+        )
+    for s in built.searches:
+        what = (
+            s.condition.text if s.label == s.condition.text else f"{s.label} ({s.condition.text})"
+        )
+        if s.prim is None:
+            typer.echo(f"  {what}: {s.cases} of {s.runs} runs; no box")
+            continue
+        typer.echo(
+            f"  {what}: {s.base_rate:.0%} of {s.runs} runs; in the PRIM box "
+            f"{s.prim.density:.0%} — {s.prim.describe()}"
+        )
+
+
+@clean_errors
+def rerun(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="Results folder of a sweep.")],
+    out: OutOpt = None,
+    workers: WorkersOpt = None,
+    backend: BackendOpt = "processes",
+    chunk: ChunkOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run a sweep again from its folder alone, into a new folder, and check it bit for bit.
+
+    Exits with status 1 when the new results differ from the folder's.
+    """
+    from partnersim.experiments.sweep.rerun import rerun as rerun_sweep
+
+    target = out or folder.with_name(f"{folder.name}-rerun")
+    if not quiet:
+        typer.echo(f"rerunning {folder} → {target}", err=True)
+    done = rerun_sweep(folder, target, backend=backend, workers=workers, chunk_size=chunk)
+    runs = len(done.results.runs)
+    if done.identical:
+        typer.echo(
+            f"{runs} runs rerun → {target}: identical to {folder}, bit for bit "
+            "(plan, seeds, outcomes and time series)"
+        )
+        return
+    typer.echo(f"{runs} runs rerun → {target}: they differ from {folder}:")
+    for line in done.differences[:12]:
+        typer.echo(f"  {line}")
+    if len(done.differences) > 12:
+        typer.echo(f"  ... and {len(done.differences) - 12} more")
+    for package, (then, now) in done.versions.items():
+        typer.echo(f"  note: {package} was {then}, is now {now}")
+    raise typer.Exit(1)
+
+
+@clean_errors
+def compare_sweeps(
+    first: Annotated[Path, typer.Argument(metavar="A", help="Results folder of a sweep.")],
+    second: Annotated[
+        Path, typer.Argument(metavar="B", help="The same design on another base scenario.")
+    ],
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option("--outcome", help="Outcome to compare (repeatable; default: the report's)."),
+    ] = None,
+    out: OutOpt = None,
+) -> None:
+    """Compare one design run on two base scenarios: B − A at every design point, paired by seed.
+
+    Writes the per-point differences (with 95 % intervals over seeds) to a CSV and prints, per
+    outcome, the mean difference over points and how many points differ beyond their interval.
+    """
+    from partnersim import data
+    from partnersim import results as res
+    from partnersim.experiments import analysis
+    from partnersim.experiments.comparison import (
+        DesignMismatch,
+        check_same_design,
+        point_differences,
+        summary,
+    )
+    from partnersim.runs.tables import format_outcome
+
+    a, b = res.load(first), res.load(second)
+    for r in (a, b):
+        if not r.is_sweep:
+            fail(f"{r.path}: not a sweep folder")
+    try:
+        notes = check_same_design(a, b)
+    except DesignMismatch as exc:
+        fail(str(exc))
+    wanted = outcome or [f"{m}_met" for m in data.MISSIONS] + list(analysis.OUTCOMES)
+    columns = set(a.run_columns())
+    unknown = [o for o in wanted if o not in columns]
+    if outcome and unknown:
+        fail(f"--outcome: not a column of the sweeps' runs: {', '.join(unknown)}")
+    wanted = [o for o in wanted if o in columns]
+    per_point = point_differences(a, b, wanted)
+    target = out or Path("results") / f"compare-{first.name}-vs-{second.name}"
+    target.mkdir(parents=True, exist_ok=True)
+    per_point.to_csv(target / "differences_by_point.csv", index=False)
+    table = summary(per_point)
+    table.to_csv(target / "differences.csv", index=False)
+    ma, mb = a.manifest, b.manifest
+    typer.echo(
+        f"B − A: {mb['scenario']} − {ma['scenario']}, {ma['design']} design, "
+        f"{table['points'].max() if len(table) else 0} points × {ma['replications']} seeds "
+        "(paired by seed)"
+    )
+    for note in notes:
+        typer.echo(f"note: {note}")
+    from partnersim.runs.outcomes import OUTCOME_INDEX, YES_NO
+
+    for r in table.itertuples():
+        unit = OUTCOME_INDEX[r.outcome].unit if r.outcome in OUTCOME_INDEX else ""
+        if r.points == 0:
+            typer.echo(f"  {r.outcome}: not assessed (the runs end before its deadline)")
+            continue
+        if unit == YES_NO:
+            unit = "share of runs"
+            text = [f"{x:+.2f}" if x == x else "–" for x in (r.mean_difference, r.low, r.high)]
+        else:
+            text = [format_outcome(x, unit) for x in (r.mean_difference, r.low, r.high)]
+        shown = "" if unit == "£bn" else f" {unit}"
+        interval = f" [{text[1]}, {text[2]}]" if r.low == r.low else ""
+        typer.echo(
+            f"  {r.outcome}: {text[0]}{interval}{shown}; beyond its interval above zero at "
+            f"{r.points_above} and below at {r.points_below} of {r.points} points"
+        )
+    if ma["replications"] < 2:
+        typer.echo("note: one seed per point: per-point differences have no interval")
+    typer.echo(f"tables: {target}/differences_by_point.csv, {target}/differences.csv")

@@ -32,6 +32,15 @@ if TYPE_CHECKING:
 SeedsOpt = Annotated[int, typer.Option("--seeds", min=1, help="Number of seeded runs.")]
 StepsOpt = Annotated[int | None, typer.Option("--steps", min=1, help="Quarters to simulate.")]
 RootOpt = Annotated[int, typer.Option("--seed", min=0, help="Root seed the run seeds derive from.")]
+WidthOpt = Annotated[
+    float,
+    typer.Option(
+        "--width",
+        min=0.01,
+        max=1.0,
+        help="Widest 95% interval of P(met) wanted; the seeds it needs are suggested.",
+    ),
+]
 
 
 def load_all(files: list[Path]) -> list[Scenario]:
@@ -71,6 +80,7 @@ def run(
     seed: RootOpt = DEFAULT_ROOT_SEED,
     out: OutOpt = None,
     quiet: QuietOpt = False,
+    width: WidthOpt = 0.2,
 ) -> None:
     """Run one scenario over seeds; write Parquet, manifest and a figure; print the outcomes."""
     (scenario,) = load_all([file])
@@ -78,7 +88,7 @@ def run(
         scenario = scenario.evolve(steps=steps)
     out = out or Path("results") / f"{scenario.name}-{scenario.content_hash}"
     print_notes(scenario)
-    _execute([scenario], seeds, seed, out, quiet)
+    _execute([scenario], seeds, seed, out, quiet, width)
 
 
 @clean_errors
@@ -91,6 +101,7 @@ def compare(
     seed: RootOpt = DEFAULT_ROOT_SEED,
     out: OutOpt = None,
     quiet: QuietOpt = False,
+    width: WidthOpt = 0.2,
 ) -> None:
     """Run scenarios on the same seeds and show them side by side, with a figure."""
     import hashlib
@@ -109,10 +120,12 @@ def compare(
     out = out or Path("results") / f"compare-{key}"
     for scenario in scenarios:
         print_notes(scenario)
-    _execute(scenarios, seeds, seed, out, quiet)
+    _execute(scenarios, seeds, seed, out, quiet, width)
 
 
-def _execute(scenarios: list[Scenario], n_seeds: int, root: int, out: Path, quiet: bool) -> None:
+def _execute(
+    scenarios: list[Scenario], n_seeds: int, root: int, out: Path, quiet: bool, width: float
+) -> None:
     """Run the scenarios with a progress bar, write the folder, print the outcomes."""
     from partnersim import results
     from partnersim.cli.startup import FigureWorker
@@ -126,7 +139,7 @@ def _execute(scenarios: list[Scenario], n_seeds: int, root: int, out: Path, quie
     finally:
         worker.cancel()
     with closed_stdout_tolerated():  # `partnersim run ... | head` still saves results
-        _print_outcomes(runset)
+        _print_outcomes(runset, width)
         typer.echo(
             f"\nresults: {out}/ (timeseries.parquet, summary.parquet, manifest.json, missions.png)"
         )
@@ -161,7 +174,7 @@ def _run_with_progress(scenarios: list[Scenario], n_seeds: int, root: int, quiet
         return run_many(scenarios, n_seeds, root, on_progress=advance)
 
 
-def _print_outcomes(runset: RunSet) -> None:
+def _print_outcomes(runset: RunSet, width: float) -> None:
     from rich.console import Console
 
     from partnersim.runs.tables import (
@@ -169,6 +182,7 @@ def _print_outcomes(runset: RunSet) -> None:
         mission_table,
         reference_notes,
         reference_table,
+        seeds_advice,
     )
 
     console = Console()
@@ -178,8 +192,10 @@ def _print_outcomes(runset: RunSet) -> None:
     _print_whole(
         console,
         mission_table(runset.summary),
-        f"Missions — {len(runset.seeds)} seeds, {steps} quarters",
+        f"Missions — {len(runset.seeds)} seeds, {steps} quarters (n = runs assessed)",
     )
+    for line in seeds_advice(runset.summary, width):
+        console.print(f"note: {line} (--width sets the width)", soft_wrap=True, markup=False)
     _print_whole(
         console,
         headline_table(runset.summary),

@@ -9,9 +9,12 @@
   indices), re-centred on the estimate. Designs too small or incomplete for their method get a
   note instead. Which method applies, and how many points it needs, is each design's entry in
   :data:`partnersim.experiments.sweep.designs.TABLE`.
-* **Scenario discovery** (:func:`discover`): PRIM (EMA Workbench's ``analysis.prim``) on each
-  mission's "target met" outcome over the factors; the reported box is the densest on the
-  peeling trajectory that still covers at least half of the runs that met the target.
+  Estimates and intervals are clipped to each index's domain, and checks that say when they
+  cannot be trusted go with them (``attrs["checks"]``).
+* **Scenario discovery** lives in :mod:`partnersim.experiments.discovery` (PRIM and CART for
+  any condition on any outcome); :func:`discover`, PRIM's box for a mission's target met, is
+  re-exported here.
+* **Seed noise** lives in :mod:`partnersim.experiments.seeds`.
 * **Success by region** (:func:`success_by_region`): the probability of meeting each target
   (Wilson 95 % interval) in each third of every range factor and at each value of every list
   factor.
@@ -23,12 +26,12 @@ import contextlib
 import io
 import itertools
 import warnings
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from partnersim.experiments.discovery import DiscoveryBox, discover, factor_kind
 from partnersim.results import Results
 from partnersim.runs.outcomes import OUTCOMES as DECLARED
 from partnersim.runs.outcomes import mission_column
@@ -36,6 +39,19 @@ from partnersim.runs.summary import wilson_interval
 
 if TYPE_CHECKING:
     from partnersim.experiments.sweep.designs import Sensitivity
+    from partnersim.experiments.sweep.spec import SweepSpec
+
+__all__ = [
+    "DOMAINS",
+    "OUTCOMES",
+    "SENSITIVITY_COLUMNS",
+    "DiscoveryBox",
+    "discover",
+    "factors",
+    "index_unit",
+    "sensitivity",
+    "success_by_region",
+]
 
 OUTCOMES = tuple(o.name for o in DECLARED if o.sensitivity)
 """Outcomes analysed by default: those declared ``sensitivity=True``."""
@@ -67,8 +83,41 @@ SENSITIVITY_COLUMNS = (
     "high",
     "bootstrap_shift",
     "method",
+    "unit",
+    "raw_estimate",
+    "raw_low",
+    "raw_high",
 )
 """Columns of :func:`sensitivity`'s table (also when it is empty)."""
+
+DOMAINS = {
+    "S1": (0.0, 1.0),
+    "ST": (0.0, 1.0),
+    "delta": (0.0, 1.0),
+    "mu_star": (0.0, np.inf),
+    "sigma": (0.0, np.inf),
+}
+"""The values each index can take: estimates and intervals are clipped to them."""
+
+SMALL = {"Sobol'": 256, "Morris": 10, "delta (moment-independent)": 100}
+"""Below these sizes (Sobol' base sample N, Morris trajectories, δ design points) the indices'
+sampling error — which the replication bootstrap does not show — is commonly large."""
+
+
+def index_unit(index: str, outcome: str) -> str:
+    """The unit of a sensitivity index of ``outcome``.
+
+    Sobol' and δ indices are shares (0–1, no unit); Morris μ* and σ are elementary effects: the
+    outcome's change, in its unit, per full swept range of the factor.
+    """
+    from partnersim.runs.outcomes import OUTCOME_INDEX
+
+    if index in ("mu_star", "sigma"):
+        unit = OUTCOME_INDEX[outcome].unit if outcome in OUTCOME_INDEX else "outcome units"
+        return f"{unit} per swept range"
+    if index == "delta":
+        return "0–1, moment-independent"
+    return "share of variance, 0–1"
 
 
 def sensitivity(
@@ -83,15 +132,27 @@ def sensitivity(
     percentiles are re-centred on the estimate by removing the bootstrap's mean shift, which
     is reported as ``bootstrap_shift``.
 
+    Estimates and intervals are clipped to each index's domain (:data:`DOMAINS`: Sobol' and
+    δ indices in [0, 1], μ* and σ at least 0) and the interval always holds the estimate;
+    SALib's own values are kept as ``raw_estimate``, ``raw_low`` and ``raw_high``.
+
     Returns:
         One row per (outcome, factor, index): ``estimate``, ``low``, ``high``,
-        ``bootstrap_shift``, ``method``. ``frame.attrs["notes"]`` says why indices were
-        not computed, if any were not.
+        ``bootstrap_shift``, ``method``, ``unit`` (:func:`index_unit`) and the raw values.
+        ``frame.attrs["notes"]`` says why indices were not computed, if any were not;
+        ``frame.attrs["checks"]`` lists what should make a reader wary of those that were
+        (negative indices, S1 above ST beyond error, a small design, one seed per point).
     """
     from partnersim.experiments.sweep.designs import TABLE, salib_problem
     from partnersim.experiments.sweep.execute import load_spec
+    from partnersim.experiments.sweep.spec import SweepError
 
-    spec = load_spec(results.path)
+    try:
+        spec = load_spec(results.path)
+    except SweepError as exc:
+        frame = pd.DataFrame(columns=SENSITIVITY_COLUMNS)
+        frame.attrs.update(notes=[f"the sweep's design cannot be read back ({exc})"], checks=[])
+        return frame
     names = [f.name for f in spec.factors]
     # SALib reserves some name suffixes (e.g. "_step"); it sees neutral aliases.
     problem = {**salib_problem(spec), "names": [f"x{i}" for i in range(len(names))]}
@@ -101,6 +162,7 @@ def sensitivity(
     notes: list[str] = []
     frame = pd.DataFrame(columns=SENSITIVITY_COLUMNS)
     frame.attrs["notes"] = notes
+    frame.attrs["checks"] = []
     m = results.manifest
     planned = int(m["runs_planned"]) // max(int(m["replications"]), 1)
     points = np.sort(runs["point"].unique()) if len(runs) else np.zeros(0, int)
@@ -134,7 +196,7 @@ def sensitivity(
             y = np.array([values[i].mean() for i in sample])
             if not np.all(np.isfinite(y)) or np.std(y) == 0:
                 return {}
-            return _indices(analysis, problem, units, y, seed)
+            return _indices(analysis, problem, units, y, seed, spec)
 
         raw = indices(by_point)
         if not raw:
@@ -165,12 +227,80 @@ def sensitivity(
                     }
                 )
     if rows:
-        frame = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
+        frame = _clipped(pd.DataFrame(rows))
         frame.attrs["notes"] = notes
+        frame.attrs["checks"] = _checks(frame, spec, runs)
     return frame
 
 
-def _indices(analysis: Sensitivity, problem: dict, units: np.ndarray, y: np.ndarray, seed: int):
+def _clipped(frame: pd.DataFrame) -> pd.DataFrame:
+    """Estimates and intervals inside each index's domain, the interval holding the estimate."""
+    frame = frame.rename(columns={"estimate": "raw_estimate", "low": "raw_low", "high": "raw_high"})
+    low_bound = frame["index"].map(lambda k: DOMAINS.get(k, (-np.inf, np.inf))[0])
+    high_bound = frame["index"].map(lambda k: DOMAINS.get(k, (-np.inf, np.inf))[1])
+    estimate = frame["raw_estimate"].clip(low_bound, high_bound)
+    frame["estimate"] = estimate
+    frame["low"] = np.fmin(frame["raw_low"].clip(low_bound, high_bound), estimate)
+    frame["high"] = np.fmax(frame["raw_high"].clip(low_bound, high_bound), estimate)
+    frame["unit"] = [
+        index_unit(k, o) for k, o in zip(frame["index"], frame["outcome"], strict=True)
+    ]
+    return frame[list(SENSITIVITY_COLUMNS)]
+
+
+def _checks(frame: pd.DataFrame, spec: SweepSpec, runs: pd.DataFrame) -> list[str]:
+    """Plain notes on indices that cannot be right, or cannot be trusted, as computed."""
+    from partnersim.experiments.sweep.designs import TABLE
+
+    out = []
+    method = frame["method"].iloc[0]
+    design = TABLE[spec.design]
+    size = spec.samples if design.uses_samples else runs["point"].nunique()
+    what = {"Sobol'": "base sample N", "Morris": "trajectories"}.get(method, "design points")
+    if method in SMALL and size < SMALL[method]:
+        out.append(
+            f"small design: {size} {what} (below {SMALL[method]}). The intervals show only "
+            "how replication noise moves the indices, not the sampling error of a design this "
+            "small, which can be larger than the indices themselves"
+        )
+    reps = runs.groupby("point").size()
+    if len(reps) and reps.max() < 2:
+        out.append(
+            "one seed per design point: the bootstrap has nothing to resample, so the intervals "
+            "have zero width. That is not certainty; seed noise is inside every index"
+        )
+    negative = frame[(frame["raw_estimate"] < 0) & frame["index"].isin(["S1", "ST", "delta"])]
+    for (outcome, index), group in negative.groupby(["outcome", "index"], sort=False):
+        values = ", ".join(f"{r.factor} {r.raw_estimate:.3f}" for r in group.itertuples())
+        out.append(
+            f"{outcome}: {index} came out negative ({values}); a share of variance cannot be "
+            "negative, so this is estimation error (shown as 0)"
+        )
+    if {"S1", "ST"} <= set(frame["index"]):
+        wide = frame.pivot_table(
+            index=["outcome", "factor"], columns="index", values=["raw_low", "raw_high"]
+        )
+        est = frame.pivot_table(index=["outcome", "factor"], columns="index", values="raw_estimate")
+        for (outcome, factor), row in est.iterrows():
+            s1_low = wide.loc[(outcome, factor), ("raw_low", "S1")]
+            st_high = wide.loc[(outcome, factor), ("raw_high", "ST")]
+            if row["S1"] > row["ST"] and s1_low > st_high:
+                out.append(
+                    f"{outcome}: S1 of {factor} ({row['S1']:.3f}) exceeds its ST "
+                    f"({row['ST']:.3f}) beyond their intervals; a factor cannot explain more "
+                    "alone than with its interactions, so the design is too small for it"
+                )
+    return out
+
+
+def _indices(
+    analysis: Sensitivity,
+    problem: dict,
+    units: np.ndarray,
+    y: np.ndarray,
+    seed: int,
+    spec: SweepSpec,
+):
     """``analysis``'s indices for per-point outcomes ``y`` ({} if SALib cannot give them)."""
     # record=True: SALib resets the warning filters inside analyze(), so "ignore" would not hold.
     with (
@@ -179,97 +309,11 @@ def _indices(analysis: Sensitivity, problem: dict, units: np.ndarray, y: np.ndar
         contextlib.redirect_stderr(io.StringIO()),
     ):
         try:
-            out = analysis.compute(problem, units, y, seed)
+            out = analysis.compute(problem, units, y, seed, spec)
         except (ValueError, RuntimeError, ZeroDivisionError, IndexError):
             return {}
     out = {k: np.asarray(v, dtype=float) for k, v in out.items()}
     return out if all(np.isfinite(v).any() for v in out.values()) else {}
-
-
-@dataclass(frozen=True, slots=True)
-class DiscoveryBox:
-    """A PRIM box: where in factor space a mission's target is likely to be met."""
-
-    mission: str
-    limits: pd.DataFrame
-    """Restricted factors: ``low``/``high`` (ranges) or ``values`` (lists)."""
-    coverage: float
-    density: float
-    mass: float
-    base_rate: float
-    runs: int
-
-    def to_dict(self) -> dict:
-        """The box as plain data (what ``report/discovery.json`` holds for one mission).
-
-        Returns:
-            ``limits`` maps each restricted factor to ``{"low", "high"}`` (a range) or
-            ``{"values"}`` (the categories kept); then ``coverage``, ``density``, ``mass``,
-            ``base_rate`` (share of all assessed runs that met the target) and ``runs``.
-        """
-        limits = {}
-        for row in self.limits.to_dict("records"):
-            if isinstance(row["values"], list | tuple):
-                limits[row["factor"]] = {"values": [str(v) for v in row["values"]]}
-            else:
-                limits[row["factor"]] = {"low": float(row["low"]), "high": float(row["high"])}
-        return {
-            "limits": limits,
-            "coverage": self.coverage,
-            "density": self.density,
-            "mass": self.mass,
-            "base_rate": self.base_rate,
-            "runs": self.runs,
-        }
-
-
-def discover(results: Results, mission: str) -> DiscoveryBox | None:
-    """PRIM scenario discovery for ``mission``'s target being met (None if PRIM cannot run)."""
-    with warnings.catch_warnings():  # ema_workbench warns about optional ipyparallel
-        warnings.simplefilter("ignore", UserWarning)
-        from ema_workbench.analysis import prim
-
-    runs = _ok(results)
-    column = mission_column(mission, "met")
-    runs = runs[runs[column].notna()] if column in runs else runs.iloc[0:0]
-    names = [f["name"] for f in factors(results)]
-    y = runs[column].to_numpy(dtype=bool) if len(runs) else np.zeros(0, bool)
-    if len(runs) < 10 or y.all() or not y.any():
-        return None
-    x = runs[names].copy()
-    for f in factors(results):
-        if f["values"] is not None and not all(isinstance(v, int | float) for v in f["values"]):
-            x[f["name"]] = x[f["name"]].astype("category")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        algorithm = prim.Prim(x, y, peel_alpha=0.1)
-        box = algorithm.find_box()
-    trajectory = box.peeling_trajectory
-    eligible = trajectory[trajectory["coverage"] >= 0.5]
-    choice = int(eligible["density"].idxmax()) if len(eligible) else 0
-    limits = box.box_lims[choice]
-    initial = box.box_lims[0]
-    rows = []
-    for name in names:
-        lo, hi = limits[name].iloc[0], limits[name].iloc[1]
-        lo0, hi0 = initial[name].iloc[0], initial[name].iloc[1]
-        if isinstance(lo, set):
-            if lo != lo0:
-                rows.append(
-                    {"factor": name, "low": np.nan, "high": np.nan, "values": sorted(map(str, lo))}
-                )
-        elif lo != lo0 or hi != hi0:
-            rows.append({"factor": name, "low": float(lo), "high": float(hi), "values": None})
-    stats = trajectory.loc[choice]
-    return DiscoveryBox(
-        mission,
-        pd.DataFrame(rows),
-        float(stats["coverage"]),
-        float(stats["density"]),
-        float(stats["mass"]),
-        float(y.mean()),
-        len(y),
-    )
 
 
 def success_by_region(results: Results, mission: str) -> pd.DataFrame:
@@ -302,6 +346,7 @@ def success_by_region(results: Results, mission: str) -> pd.DataFrame:
                 {
                     "mission": mission,
                     "factor": name,
+                    "kind": factor_kind(name),
                     "region": mapping[value] if mapping else str(value),
                     "runs": n,
                     "p_met": k / n if n else np.nan,

@@ -1,239 +1,490 @@
-"""``partnersim report DIR``: sensitivity, scenario discovery and success by region, written out.
+"""``partnersim report DIR``: seed noise, sensitivity, scenario discovery, success by region, fans.
 
-Writes ``report/report.md`` (tables and links to figures), ``report/sensitivity.csv``,
-``report/success_by_region.csv``, the PRIM boxes as data (``report/discovery.json``, which the
-dashboard reads; ``report/discovery.csv`` is the same boxes as a table for people) and PNG
-figures into the sweep's folder. Every table is also returned, for notebooks.
+Writes into the sweep's ``report`` folder:
+
+* ``report.md`` — every section, each with its tables and figures or a plain note saying why
+  it was skipped (a design without sensitivity structure, too few cases of interest, a target
+  never met, ...);
+* ``seed_noise.csv``, ``sensitivity.csv`` (with units and SALib's raw values beside the
+  clipped ones), ``success_by_region.csv``;
+* the scenario-discovery results as data, ``discovery.json``: ``searches`` holds every search
+  (condition, cases, PRIM's box and CART's leaf, each restriction with its kind and
+  quasi-p-value, notes); ``missions`` holds, per mission, PRIM's box for its target met in the
+  form the dashboard reads. ``discovery.csv`` is the same boxes as a table for people;
+* PNG figures: index bars, success by region, PRIM peeling trajectories, and fan charts of
+  each mission over time by factor region.
+
+Every table is also returned, for notebooks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from partnersim import data
-from partnersim.experiments import analysis
+from partnersim.experiments import analysis, figures, seeds
+from partnersim.experiments.discovery import (
+    MIN_CASES,
+    Condition,
+    DiscoveryBox,
+    Search,
+    describe_limit,
+    factor_kind,
+    mission_conditions,
+    plural,
+    search,
+)
 from partnersim.results import Results, load, write_json
 
 DISCOVERY = "discovery.json"
-"""The PRIM boxes as data, in a sweep's ``report`` folder (see :func:`write_discovery`)."""
+"""The scenario-discovery results as data, in a sweep's ``report`` folder."""
+
+FIGURE_PREFIXES = ("sensitivity_", "success_", "prim_", "fan_")
+"""The report's figures, by file-name prefix (replaced whole by each new report)."""
+
+CAVEATS = {
+    "morris": (
+        "A Morris design places its points on a coarse grid along one-factor-at-a-time "
+        "trajectories, not evenly over the factor space: boxes found on it describe those "
+        "points and are weaker evidence than boxes found on a Latin hypercube."
+    ),
+    "sobol": (
+        "A Saltelli sample is built for variance decomposition; its points are not independent, "
+        "so densities and quasi-p-values are approximate."
+    ),
+    "list": (
+        "A list design holds hand-picked points, not a sample of the factor space: a box "
+        "describes those points only."
+    ),
+}
+"""What to keep in mind about scenario discovery on each design (none for grid and LHS)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """The tables of a sweep report, and where they were written."""
+    """The tables of a sweep report, and where they were written.
+
+    Attributes:
+        sensitivity: :func:`~partnersim.experiments.analysis.sensitivity`'s table.
+        discovery: per mission, PRIM's box for its target met (None where there is none).
+        success: :func:`~partnersim.experiments.analysis.success_by_region` for every mission.
+        path: the report folder.
+        seed_noise: :func:`~partnersim.experiments.seeds.seed_noise`'s table.
+        searches: every scenario-discovery search, success and failure of each mission first.
+    """
 
     sensitivity: pd.DataFrame
-    discovery: dict[str, analysis.DiscoveryBox | None]
+    discovery: dict[str, DiscoveryBox | None]
     success: pd.DataFrame
     path: Path
+    seed_noise: pd.DataFrame
+    searches: tuple[Search, ...]
 
 
-def build(results: Results | str | Path, n_boot: int = 100) -> Report:
-    """Analyse a sweep folder and write its report (figures, CSV tables, Markdown)."""
-    from matplotlib.figure import Figure
+def build(
+    results: Results | str | Path,
+    n_boot: int = 100,
+    *,
+    conditions: Iterable[Condition | tuple[str, Condition]] = (),
+    min_cases: int = MIN_CASES,
+) -> Report:
+    """Analyse a sweep folder and write its report (figures, CSV tables, Markdown).
 
+    Args:
+        results: a sweep's results, or its folder.
+        n_boot: bootstrap resamples for the sensitivity intervals.
+        conditions: scenario-discovery searches to run besides each mission's target met and
+            missed (conditions, or ``(label, condition)`` pairs), reported first.
+        min_cases: fewest cases of interest a box is searched for with.
+
+    Raises:
+        KeyError: a condition's outcome is not a column of the sweep's runs.
+    """
     if not isinstance(results, Results):
         results = load(results)
     out = results.path / "report"
     out.mkdir(exist_ok=True)
+    for stale in out.glob("*.png"):  # an earlier report's figures must not outlive it
+        if stale.name.startswith(FIGURE_PREFIXES):
+            stale.unlink()
+    runs = results.runs
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+
     sens = analysis.sensitivity(results, n_boot=n_boot)
-    boxes = {m: analysis.discover(results, m) for m in data.MISSIONS}
+    noise = seeds.seed_noise(ok, analysis.OUTCOMES)
+    wanted = [c if isinstance(c, tuple) else (c.text, c) for c in conditions]
+    defaults = [(lab, c) for lab, c in mission_conditions(data.MISSIONS) if c.outcome in runs]
+    asked = {c for _, c in wanted}
+    found = tuple(
+        search(results, c, label=label, min_cases=min_cases)
+        for label, c in [*wanted, *((lab, c) for lab, c in defaults if c not in asked)]
+    )
+    boxes = {m: _met_box(found, m) for m in data.MISSIONS}
     success = pd.concat(
         [analysis.success_by_region(results, m) for m in data.MISSIONS], ignore_index=True
     )
+    noise.to_csv(out / "seed_noise.csv", index=False)
     sens.to_csv(out / "sensitivity.csv", index=False)
     success.to_csv(out / "success_by_region.csv", index=False)
-    write_discovery(boxes, out)
+    write_discovery(boxes, out, found)
 
-    figures = []
+    shown = {}
     if len(sens):
         for outcome, group in sens.groupby("outcome", sort=False):
-            fig = Figure(figsize=(7, 0.45 * group["factor"].nunique() + 1.6), layout="constrained")
-            ax = fig.subplots()
-            kinds = list(dict.fromkeys(group["index"]))
-            factors = list(dict.fromkeys(group["factor"]))
-            y = np.arange(len(factors))
-            height = 0.8 / len(kinds)
-            colours = ("#0072B2", "#E69F00")
-            for k, kind in enumerate(kinds):
-                g = group[group["index"] == kind].set_index("factor").loc[factors]
-                err = np.vstack([g["estimate"] - g["low"], g["high"] - g["estimate"]]).clip(min=0)
-                ax.barh(
-                    y + k * height,
-                    g["estimate"],
-                    height,
-                    xerr=err,
-                    label=kind,
-                    color=colours[k % 2],
-                    capsize=2,
-                )
-            ax.set_yticks(y + height * (len(kinds) - 1) / 2, factors)
-            ax.invert_yaxis()
-            ax.set_xlabel(
-                f"{group['method'].iloc[0]} index\n(95 % bootstrap interval over replications)"
-            )
-            ax.set_title(f"Sensitivity of {outcome}")
-            ax.legend(frameon=False)
-            name = f"sensitivity_{outcome}.png"
-            fig.savefig(out / name, dpi=100)
-            figures.append(name)
-    if len(success):
-        for mission, group in success.groupby("mission", sort=False):
-            fig = Figure(figsize=(8, 0.32 * len(group) + 1.5), layout="constrained")
-            ax = fig.subplots()
-            labels = [f"{r.factor}: {r.region}" for r in group.itertuples()]
-            ax.errorbar(
-                group["p_met"],
-                np.arange(len(group)),
-                xerr=np.vstack([group["p_met"] - group["low"], group["high"] - group["p_met"]]),
-                fmt="o",
-                color="#009E73",
-                capsize=2,
-            )
-            ax.set_yticks(np.arange(len(group)), labels, fontsize=7)
-            ax.invert_yaxis()
-            ax.set_xlim(0, 1)
-            ax.set_xlabel("probability of meeting the target (Wilson 95 % interval)")
-            ax.set_title(f"{mission}: success by lever region")
-            name = f"success_{mission}.png"
-            fig.savefig(out / name, dpi=100)
-            figures.append(name)
-    (out / "report.md").write_text(
-        _markdown(results, sens, boxes, success, figures), encoding="utf-8"
-    )
-    return Report(sens, boxes, success, out)
+            shown[f"sensitivity:{outcome}"] = figures.sensitivity_figure(group, outcome, out)
+    for s in found:
+        name = figures.trajectory_figure(s, out)
+        if name:
+            shown[f"prim:{s.condition.slug}"] = name
+    for mission, group in success.groupby("mission", sort=False) if len(success) else []:
+        if group["p_met"].nunique() > 1 or group["p_met"].between(0, 1, inclusive="neither").any():
+            shown[f"success:{mission}"] = figures.success_figure(group, mission, out)
+    shown.update(_fans(results, ok, out))
+    text = _markdown(results, sens, noise, found, success, shown)
+    (out / "report.md").write_text(text, encoding="utf-8")
+    return Report(sens, boxes, success, out, noise, found)
 
 
-def write_discovery(boxes: Mapping[str, analysis.DiscoveryBox | None], folder: Path) -> Path:
-    """Write the PRIM boxes to ``folder``: as data (JSON) and as a table for people (CSV).
+def _met_box(found: Sequence[Search], mission: str) -> DiscoveryBox | None:
+    target = Condition(f"{mission}_met", "==", 1.0)
+    return next((s.prim for s in found if s.condition == target), None)
 
-    ``discovery.json`` holds ``{"missions": {mission: box}}``, each box as
-    :meth:`~partnersim.experiments.analysis.DiscoveryBox.to_dict` gives it (limits per
-    restricted factor, coverage, density, mass, base rate, runs), or null for a mission PRIM
-    could not run on. ``discovery.csv`` describes the same boxes in words; nothing reads it back.
+
+def _fans(results: Results, runs: pd.DataFrame, out: Path) -> dict[str, str]:
+    columns = [f"{m.name}_level" for m in data.missions()]
+    try:
+        series = results.read_timeseries(columns=columns)
+    except (KeyError, ValueError, OSError):
+        return {}
+    factors = [f for f in results.manifest["factors"] if f["name"] in runs]
+    shown = {}
+    for mission in data.missions():
+        name = figures.fan_figure(mission, series, runs, factors, out)
+        if name:
+            shown[f"fan:{mission.name}"] = name
+    return shown
+
+
+def write_discovery(
+    boxes: Mapping[str, DiscoveryBox | None], folder: Path, searches: Sequence[Search] = ()
+) -> Path:
+    """Write scenario-discovery results to ``folder``: as data (JSON) and as a table (CSV).
+
+    ``discovery.json`` holds ``{"missions": {mission: box}, "searches": [...]}``: per mission,
+    PRIM's box for its target met as
+    :meth:`~partnersim.experiments.discovery.DiscoveryBox.to_dict` gives it (limits per
+    restricted factor, coverage, density, mass, base rate, runs), or null; and every search as
+    :meth:`~partnersim.experiments.discovery.Search.record` gives it. ``discovery.csv`` has
+    one row per box found, described in words; nothing reads it back.
 
     Returns:
         The path of the JSON file.
     """
     path = folder / DISCOVERY
-    write_json({"missions": {m: b.to_dict() if b else None for m, b in boxes.items()}}, path)
+    write_json(
+        {
+            "missions": {m: b.to_dict() if b else None for m, b in boxes.items()},
+            "searches": [s.record() for s in searches],
+        },
+        path,
+    )
+    found = [(s.label, s.condition.text, b) for s in searches for b in (s.prim, s.cart) if b]
+    if not searches:
+        found = [(m, f"{m}_met == 1", b) for m, b in boxes.items() if b is not None]
     pd.DataFrame(
         [
             {
-                "mission": m,
+                "search": label,
+                "condition": condition,
+                "method": b.method,
                 "coverage": b.coverage,
                 "density": b.density,
                 "mass": b.mass,
                 "base_rate": b.base_rate,
                 "runs": b.runs,
-                "box": "; ".join(_describe_limit(r) for r in b.limits.to_dict("records")),
+                "box": "; ".join(describe_limit(r) for r in b.limits.to_dict("records")),
             }
-            for m, b in boxes.items()
-            if b is not None
+            for label, condition, b in found
         ],
-        columns=["mission", "coverage", "density", "mass", "base_rate", "runs", "box"],
+        columns=[
+            "search",
+            "condition",
+            "method",
+            "coverage",
+            "density",
+            "mass",
+            "base_rate",
+            "runs",
+            "box",
+        ],
     ).to_csv(folder / "discovery.csv", index=False)
     return path
 
 
-def _describe_limit(row: dict) -> str:
-    """A box limit in words."""
-    if isinstance(row.get("values"), list | tuple):
-        return f"{row['factor']} ∈ {{{', '.join(row['values'])}}}"
-    return f"{row['low']:.3g} ≤ {row['factor']} ≤ {row['high']:.3g}"
+# -- the Markdown ---------------------------------------------------------------------------------
 
 
-def _markdown(results, sens, boxes, success, figures) -> str:
+def _markdown(results, sens, noise, found, success, shown) -> str:
     m = results.manifest
     runs = results.runs
     ok = int((runs["status"] == "ok").sum()) if len(runs) else 0
-    failed = len(runs) - ok
+    by_kind: dict[str, list[str]] = {}
+    for f in m["factors"]:
+        text = (
+            f"{f['name']} ∈ [{f['low']:g}, {f['high']:g}]"
+            if f["values"] is None
+            else f"{f['name']} ∈ {{{', '.join(map(str, f['values']))}}}"
+        )
+        by_kind.setdefault(factor_kind(f["name"]) or "factor", []).append(text)
     lines = [
         f"# Sweep report: {m['name']}",
         "",
         f"{m.get('description', '')}",
         "",
         f"* design: **{m['design']}**, {m['runs_planned']} runs planned, {len(runs)} finished "
-        f"({ok} ok, {failed} failed); {m['replications']} replications per point, root seed "
-        f"{m['root_seed']}",
+        f"({ok} ok, {len(runs) - ok} failed); **{m['replications']} seeds per design point** "
+        f"(the same seeds at every point), root seed {m['root_seed']}",
         f"* base scenario: `{m['scenario']}` (hash {m['scenario_hash']}); "
         f"sweep hash {m['sweep_hash']}",
-        "* factors: "
-        + "; ".join(
-            f"{f['name']} ∈ [{f['low']:g}, {f['high']:g}]"
-            if f["values"] is None
-            else f"{f['name']} ∈ {{{', '.join(map(str, f['values']))}}}"
-            for f in m["factors"]
-        ),
-        "",
-        "## Sensitivity",
+        *(f"* {plural(kind)}: " + "; ".join(texts) for kind, texts in by_kind.items()),
         "",
     ]
-    if len(sens):
-        method = sens["method"].iloc[0]
-        lines.append(
-            f"Method: {method}; outcomes averaged over replications at each design point. "
-            "Intervals: 95 % bootstrap over replications, re-centred on the estimate "
-            "(resampling adds noise that shifts the indices; `sensitivity.csv` reports the "
-            "shift as `bootstrap_shift` — a large one means replication noise matters)."
-        )
-        lines.append("")
-        for outcome, group in sens.groupby("outcome", sort=False):
-            lines += [
-                f"### {outcome}",
-                "",
-                "| factor | " + " | ".join(dict.fromkeys(group["index"])) + " |",
-                "|---|" + "---|" * group["index"].nunique(),
-            ]
-            for factor, g in group.groupby("factor", sort=False):
-                cells = [f"{r.estimate:.3f} [{r.low:.3f}, {r.high:.3f}]" for r in g.itertuples()]
-                lines.append(f"| {factor} | " + " | ".join(cells) + " |")
-            lines += ["", f"![sensitivity of {outcome}](sensitivity_{outcome}.png)", ""]
-    else:
-        lines += ["No sensitivity indices were computed.", ""]
-    lines += [f"* {note}" for note in sens.attrs.get("notes", [])]
-    if sens.attrs.get("notes"):
-        lines.append("")
+    lines += _noise_section(noise)
+    lines += _sensitivity_section(results, sens, noise, shown)
+    lines += _discovery_section(m["design"], found, shown)
+    lines += _success_section(success, shown)
+    lines += _fan_section(shown)
+    return "\n".join(lines) + "\n"
+
+
+def _noise_section(noise: pd.DataFrame) -> list[str]:
+    lines = [
+        "## Seed noise",
+        "",
+        "How much of each outcome's variance is luck (the seed) rather than the factors. "
+        "*Seed share*: the between-seed variance at a design point over the variance across all "
+        "runs. Every point runs the same seeds, so a seed's effect common to all points cancels "
+        "between points; the *point × seed SD* is the part that does not. *Noise in means*: its "
+        "share of the variance of the point means the indices are computed on. Above "
+        f"{seeds.NOISE_TARGET:.0%}, indices and effects partly measure noise; *seeds needed* "
+        "would bring it under that.",
+        "",
+    ]
+    if noise.empty:
+        return [*lines, "No outcome to assess.", ""]
+    if (noise["replications"] < 2).all():
+        return [*lines, seeds.describe(noise.iloc[0]).capitalize() + ".", ""]
     lines += [
-        "## Scenario discovery (PRIM)",
-        "",
-        "For each mission, the box of factor values where its target is met most reliably "
-        "(the densest box on PRIM's peeling trajectory covering at least half of the "
-        "successful runs).",
-        "",
+        "| outcome | unit | seeds per point | between-seed SD | point × seed SD | seed share "
+        "| noise in means | seeds needed |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for mission, box in boxes.items():
-        if box is None:
-            lines.append(
-                f"* **{mission}**: not enough variation (the target was met in all "
-                "or none of the assessed runs, or too few runs were assessed)."
-            )
-            continue
-        limits = (
-            "; ".join(_describe_limit(r) for r in box.limits.to_dict("records")) or "no restriction"
+    for r in noise.itertuples():
+        needed = (
+            "–"
+            if r.seeds_needed != r.seeds_needed
+            else ("∞" if math.isinf(r.seeds_needed) else f"{int(r.seeds_needed)}")
         )
         lines.append(
-            f"* **{mission}**: {limits} — density {box.density:.2f} (base rate "
-            f"{box.base_rate:.2f}), coverage {box.coverage:.2f}, mass {box.mass:.2f}, "
-            f"{box.runs} runs"
+            f"| {r.outcome} | {r.unit} | {r.replications} | {_g(r.seed_sd)} "
+            f"| {_g(r.interaction_sd)} | {_pct(r.seed_share)} | {_pct(r.noise_in_means)} "
+            f"| {needed} |"
         )
-    lines += ["", "## Probability of meeting each target by lever region", ""]
-    for mission, group in success.groupby("mission", sort=False) if len(success) else []:
+    few = noise[noise["noise_in_means"] > seeds.NOISE_TARGET]
+    if len(few):
         lines += [
-            f"### {mission}",
             "",
-            "| factor | region | runs | P(met) [95 % CI] |",
-            "|---|---|---|---|",
+            f"**Warning: too few replications** for {len(few)} of {len(noise)} outcomes: seed "
+            f"noise is more than {seeds.NOISE_TARGET:.0%} of the variance their indices "
+            "apportion (" + ", ".join(few["outcome"]) + ").",
         ]
+    return [*lines, ""]
+
+
+def _sensitivity_section(results, sens, noise, shown) -> list[str]:
+    lines = ["## Sensitivity", ""]
+    notes = sens.attrs.get("notes", [])
+    if not len(sens):
+        lines += ["No sensitivity indices were computed:", ""]
+        return [*lines, *(f"* {n}" for n in notes or ["no outcome varies"]), ""]
+    method = sens["method"].iloc[0]
+    lines += [
+        f"Method: {method}; outcomes averaged over the seeds at each design point. Intervals: "
+        "95 % bootstrap over seeds, re-centred on the estimate (`bootstrap_shift` in "
+        "`sensitivity.csv`). Estimates and intervals are clipped to each index's domain "
+        "(Sobol' and δ indices to [0, 1], μ* and σ to ≥ 0): a value outside it is estimation "
+        "error, and SALib's own value is kept as `raw_estimate`. Each table says its unit.",
+        "",
+    ]
+    checks = sens.attrs.get("checks", [])
+    if checks:
+        lines += ["**Read with care:**", "", *(f"* {c}" for c in checks), ""]
+    noise_by = noise.set_index("outcome") if len(noise) else pd.DataFrame()
+    floor = _morris_floor(results) if method == "Morris" else None  # Morris: spec is readable
+    kinds = {f["name"]: factor_kind(f["name"]) for f in results.manifest["factors"]}
+    for outcome, group in sens.groupby("outcome", sort=False):
+        indices = list(dict.fromkeys(group["index"]))
+        unit = group["unit"].iloc[0]
+        lines += [f"### {outcome}", ""]
+        if outcome in noise_by.index:
+            lines += [f"Seed noise: {seeds.describe(noise_by.loc[outcome])}.", ""]
         lines += [
-            f"| {r.factor} | {r.region} | {r.runs} | {r.p_met:.2f} [{r.low:.2f}, {r.high:.2f}] |"
+            "| factor | kind | "
+            + " | ".join(f"{k} [95 % CI] ({unit})" for k in indices)
+            + (" | vs seed noise |" if floor else " |"),
+            "|---|---|" + "---|" * len(indices) + ("---|" if floor else ""),
+        ]
+        level = floor(noise_by.loc[outcome]) if floor and outcome in noise_by.index else None
+        for factor, g in group.groupby("factor", sort=False):
+            cells = [f"{_g(r.estimate)} [{_g(r.low)}, {_g(r.high)}]" for r in g.itertuples()]
+            extra = []
+            if floor:
+                mu = g.loc[g["index"] == "mu_star", "estimate"]
+                extra = [
+                    "–"
+                    if level is None or level != level
+                    else ("within noise" if len(mu) and mu.iloc[0] < 2 * level else "above")
+                ]
+            lines.append(
+                f"| {factor} | {kinds.get(factor, '')} | " + " | ".join(cells + extra) + " |"
+            )
+        if floor and level is not None and level == level:
+            lines += [
+                "",
+                f"μ* of pure seed noise would be about {_g(level)} ({unit}); a μ* below "
+                "twice that is *within noise*.",
+            ]
+        name = shown.get(f"sensitivity:{outcome}")
+        lines += ["", f"![sensitivity of {outcome}]({name})" if name else "", ""]
+    if notes:
+        lines += ["Not computed:", "", *(f"* {n}" for n in notes), ""]
+    return lines
+
+
+def _morris_floor(results: Results):
+    from partnersim.experiments.sweep.designs import morris_levels
+    from partnersim.experiments.sweep.execute import load_spec
+
+    levels = morris_levels(load_spec(results.path).factors)
+
+    def floor(row: pd.Series) -> float:
+        if row["replications"] < 2 or row["interaction_sd"] != row["interaction_sd"]:
+            return float("nan")
+        return seeds.morris_noise_floor(row["interaction_sd"], int(row["replications"]), levels)
+
+    return floor
+
+
+def _discovery_section(design: str, found: Sequence[Search], shown) -> list[str]:
+    lines = [
+        "## Scenario discovery (PRIM, with CART as a second method)",
+        "",
+        "For each condition, the *cases of interest* are the runs where it holds. PRIM's box "
+        "is the densest on its peeling trajectory that covers at least half of them; "
+        "restrictions that do not raise its density by at least 0.01 are dropped, and each "
+        "restriction left has a **quasi-p-value** (one-sided binomial test of the box's density "
+        "against the same box without it; above 0.05 it may be chance). CART's leaf is the "
+        "densest of a classification tree's leaves. *Density*: share of the box's runs that are "
+        "cases of interest; *coverage*: share of all cases of interest inside; *mass*: share of "
+        f"all runs inside. No box is searched for with fewer than {MIN_CASES} cases of interest "
+        "(or of other runs). Restrictions are grouped into **levers** (what government "
+        "chooses), **uncertainties** and **assumptions** (what it does not).",
+        "",
+    ]
+    if design in CAVEATS:
+        lines += [f"**Design caveat:** {CAVEATS[design]}", ""]
+    for s in found:
+        heading = f"`{s.condition.text}`"
+        lines += [
+            f"### {s.label} ({heading})" if s.label != s.condition.text else f"### {heading}",
+            "",
+            f"Cases of interest: {s.cases} of {s.runs} runs (base rate {_pct(s.base_rate)}).",
+            "",
+        ]
+        for box in (s.prim, s.cart):
+            if box is None:
+                continue
+            lines += [
+                f"**{box.method}**: density {_pct(box.density)}, coverage {_pct(box.coverage)}, "
+                f"mass {_pct(box.mass)}"
+                + ("; no restriction raises the density" if box.limits.empty else ""),
+                "",
+            ]
+            if not box.limits.empty:
+                lines += ["| kind | restriction | quasi-p |", "|---|---|---|"]
+                for row in box.limits.to_dict("records"):
+                    lines.append(f"| {row['kind']} | {describe_limit(row)} | {_p(row['qp'])} |")
+                lines.append("")
+        lines += [f"* {n}" for n in s.notes]
+        name = shown.get(f"prim:{s.condition.slug}")
+        if name:
+            lines += ["", f"![PRIM peeling trajectory: {s.condition.text}]({name})"]
+        lines.append("")
+    return lines
+
+
+def _success_section(success: pd.DataFrame, shown) -> list[str]:
+    lines = [
+        "## Probability of meeting each target by factor region",
+        "",
+        "One factor at a time (thirds of each range, each listed value); the other factors vary "
+        "inside each region, so this is the marginal view.",
+        "",
+    ]
+    if success.empty:
+        return [*lines, "No mission's target was assessed (the runs end before the deadlines).", ""]
+    for mission, group in success.groupby("mission", sort=False):
+        lines += [f"### {mission}", ""]
+        total = group.groupby("factor", sort=False)[["runs"]].sum()["runs"].iloc[0]
+        if f"success:{mission}" not in shown:
+            p = group["p_met"].iloc[0]
+            lines += [
+                f"The target was met in {'all' if p == 1 else 'none'} of the {total} runs "
+                "assessed, in every region: nothing to show by region.",
+                "",
+            ]
+            continue
+        lines += ["| factor | kind | region | runs | P(met) [95 % CI] |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {r.factor} | {r.kind} | {r.region} | {r.runs} | "
+            f"{r.p_met:.2f} [{r.low:.2f}, {r.high:.2f}] |"
             for r in group.itertuples()
         ]
-        lines += ["", f"![success by region: {mission}](success_{mission}.png)", ""]
-    lines += ["", "Figures: " + ", ".join(figures) if figures else ""]
-    return "\n".join(lines) + "\n"
+        lines += ["", f"![success by region: {mission}]({shown[f'success:{mission}']})", ""]
+    return lines
+
+
+def _fan_section(shown) -> list[str]:
+    fans = [(k.split(":", 1)[1], v) for k, v in shown.items() if k.startswith("fan:")]
+    lines = ["## Missions over time by factor region", ""]
+    if not fans:
+        return [*lines, "No time series to draw (none recorded, or no factor varies).", ""]
+    lines += [
+        "Each mission's indicator, in its units, over the run: the median and 10–90 % band over "
+        "the runs in each region of each factor (runs per region in the legend).",
+        "",
+    ]
+    for mission, name in fans:
+        lines += [f"![{mission} over time by factor region]({name})", ""]
+    return lines
+
+
+def _g(x: float) -> str:
+    if x != x:
+        return "–"
+    return f"{x:.3f}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def _pct(x: float) -> str:
+    return "–" if x != x else f"{x:.0%}"
+
+
+def _p(x: float) -> str:
+    if x is None or x != x:
+        return "–"
+    return "< 0.001" if x < 0.001 else f"{x:.3f}"

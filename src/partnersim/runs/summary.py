@@ -16,16 +16,71 @@ import pandas as pd
 from partnersim import data
 from partnersim.runs.outcomes import HEADLINES, mission_column
 
+Z95 = 1.959963984540054
+"""The standard normal quantile of a two-sided 95 % interval."""
 
-def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Wilson score 95 % interval of a binomial proportion (sound at 0 and n successes)."""
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score 95 % interval of a binomial proportion (sound at 0 and n successes).
+
+    The bounds lie in [0, 1] and contain the estimate ``successes / n``: exactly 0 at no
+    success and exactly 1 at ``n`` of ``n`` (the closed form leaves rounding residue of the
+    order of 1e-17 there, which put a lower bound above an estimate of 0).
+
+    Returns:
+        ``(low, high)``; ``(nan, nan)`` when ``n`` is 0.
+
+    Raises:
+        ValueError: ``successes`` is outside 0…``n``.
+    """
     if n == 0:
         return float("nan"), float("nan")
+    if not 0 <= successes <= n:
+        raise ValueError(f"{successes} successes out of {n} trials")
     p = successes / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if successes == 0 else min(max(0.0, centre - half), p)
+    high = 1.0 if successes == n else max(min(1.0, centre + half), p)
+    return low, high
+
+
+def wilson_width(p: float, n: int, z: float = Z95) -> float:
+    """Width of the Wilson interval of a proportion ``p`` estimated from ``n`` runs.
+
+    ``p`` may be any share in [0, 1] (not only ``k / n``), so that it can ask how wide the
+    interval of today's estimate would be with more seeds.
+    """
+    if n <= 0:
+        return float("inf")
+    denom = 1 + z * z / n
+    return 2 * z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+
+
+def seeds_for_width(p: float, width: float, z: float = Z95) -> int:
+    """Fewest runs for which a proportion near ``p`` has a Wilson interval at most ``width`` wide.
+
+    The answer for today's estimate ``p``; at ``p = 0.5`` it is the most any proportion needs
+    (e.g. 381 runs for a width of 0.1, i.e. ±0.05).
+
+    Raises:
+        ValueError: ``p`` is outside [0, 1] or ``width`` outside (0, 1].
+    """
+    if not 0.0 <= p <= 1.0 or math.isnan(p):
+        raise ValueError(f"p must be a share in [0, 1], got {p}")
+    if not 0.0 < width <= 1.0:
+        raise ValueError(f"width must be in (0, 1], got {width}")
+    low, high = 1, 2
+    while wilson_width(p, high, z) > width:  # the width falls as n grows
+        low, high = high, high * 2
+    while low < high:
+        mid = (low + high) // 2
+        if wilson_width(p, mid, z) <= width:
+            high = mid
+        else:
+            low = mid + 1
+    return low
 
 
 def mission_outcomes(summary: pd.DataFrame) -> pd.DataFrame:

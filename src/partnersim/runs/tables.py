@@ -94,15 +94,52 @@ def target_text(outcome: pd.Series) -> str:
 
 
 def p_met_text(outcome: pd.Series) -> str:
-    """P(target met) with its Wilson 95 % interval, e.g. ``"0.60 [0.31, 0.83]"``.
+    """P(target met), its Wilson 95 % interval and the runs behind it: ``"0.60 [0.31, 0.83] n=10"``.
+
+    The number of seeded runs assessed is part of the cell, because the interval means little
+    without it (0.60 from 10 seeds and 0.28 from 40 can be the same scenario).
 
     Args:
         outcome: a row of :func:`~partnersim.runs.summary.mission_outcomes`; when no run
             reached the deadline the cell reads ``"not reached"``.
     """
-    if outcome["runs_assessed"] == 0:
+    n = int(outcome["runs_assessed"])
+    if n == 0:
         return NOT_REACHED
-    return f"{outcome['p_met']:.2f} [{outcome['p_met_low']:.2f}, {outcome['p_met_high']:.2f}]"
+    return f"{outcome['p_met']:.2f} [{outcome['p_met_low']:.2f}, {outcome['p_met_high']:.2f}] n={n}"
+
+
+def seeds_advice(summary: pd.DataFrame, width: float) -> list[str]:
+    """How many seeds would make every P(met) interval at most ``width`` wide, in words.
+
+    For each scenario, the mission whose interval needs most seeds at today's estimate
+    (:func:`~partnersim.runs.summary.seeds_for_width`), and how many that is; empty when every
+    interval is already narrow enough (or no mission reached its deadline).
+
+    Args:
+        summary: one row per run (``summary.parquet``).
+        width: the widest 95 % interval wanted, as a share (0.1 is ±0.05).
+    """
+    from partnersim.runs.summary import seeds_for_width
+
+    outcomes = mission_outcomes(summary)
+    outcomes = outcomes[outcomes["runs_assessed"] > 0]
+    lines = []
+    for scenario, group in outcomes.groupby("scenario", sort=False):
+        needed = group.assign(
+            needed=[seeds_for_width(p, width) for p in group["p_met"]],
+            width=group["p_met_high"] - group["p_met_low"],
+        )
+        worst = needed.loc[needed["needed"].idxmax()]
+        if (needed["width"] <= width).all():
+            continue
+        lines.append(
+            f"{scenario}: for 95 % intervals of P(met) at most {width:.2f} wide, run about "
+            f"{int(worst['needed'])} seeds (now {int(worst['runs_assessed'])}; the widest is "
+            f"{worst['label']}, {worst['p_met']:.2f} [{worst['p_met_low']:.2f}, "
+            f"{worst['p_met_high']:.2f}])"
+        )
+    return lines
 
 
 def spread_text(median: float, low: float, high: float, unit: str) -> str:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from partnersim.schema.problems import LineFinder
 
 MORRIS_LEVELS = 4
-"""Grid levels of the Morris sample (SALib's ``num_levels``; the analysis assumes the same)."""
+"""Fewest grid levels of a Morris sample (SALib's ``num_levels``); see :func:`morris_levels`."""
 DELTA_MIN_POINTS = 30
 """Fewest design points for SALib's delta method (it bins the sample; small ones give NaN)."""
 
@@ -58,31 +58,38 @@ class Sensitivity:
         every_point: whether it needs every point of the design (its structure), not just
             enough of them.
         compute: SALib's indices from the problem, the points' unit coordinates, one outcome
-            per point and a seed, as ``{index: array over factors}``.
+            per point, a seed and the sweep spec, as ``{index: array over factors}``.
     """
 
     method: str
     indices: tuple[str, ...]
     min_points: int
     every_point: bool
-    compute: Callable[[dict, np.ndarray, np.ndarray, int], dict[str, np.ndarray]]
+    compute: Callable[[dict, np.ndarray, np.ndarray, int, SweepSpec], dict[str, np.ndarray]]
 
 
-def _sobol_indices(problem: dict, units: np.ndarray, y: np.ndarray, seed: int) -> dict:
+def _sobol_indices(
+    problem: dict, units: np.ndarray, y: np.ndarray, seed: int, spec: SweepSpec
+) -> dict:
     from SALib.analyze import sobol
 
     r = sobol.analyze(problem, y, calc_second_order=False, num_resamples=2, seed=seed)
     return {"S1": r["S1"], "ST": r["ST"]}
 
 
-def _morris_indices(problem: dict, units: np.ndarray, y: np.ndarray, seed: int) -> dict:
+def _morris_indices(
+    problem: dict, units: np.ndarray, y: np.ndarray, seed: int, spec: SweepSpec
+) -> dict:
     from SALib.analyze import morris
 
-    r = morris.analyze(problem, units, y, num_resamples=2, num_levels=MORRIS_LEVELS, seed=seed)
+    levels = morris_levels(spec.factors)
+    r = morris.analyze(problem, units, y, num_resamples=2, num_levels=levels, seed=seed)
     return {"mu_star": r["mu_star"], "sigma": r["sigma"]}
 
 
-def _delta_indices(problem: dict, units: np.ndarray, y: np.ndarray, seed: int) -> dict:
+def _delta_indices(
+    problem: dict, units: np.ndarray, y: np.ndarray, seed: int, spec: SweepSpec
+) -> dict:
     from SALib.analyze import delta
 
     r = delta.analyze(problem, units, y, num_resamples=2, seed=seed)
@@ -143,11 +150,30 @@ def _sobol(spec: SweepSpec) -> np.ndarray:
     return sobol.sample(salib_problem(spec), spec.samples, calc_second_order=False, seed=spec.seed)
 
 
+def morris_levels(factors: tuple[Factor, ...]) -> int:
+    """Grid levels of a Morris sample over ``factors``: each list factor's values equally often.
+
+    A list factor of ``k`` values maps the unit interval to ``k`` equal bins; on a grid of
+    ``L`` levels each value gets ``L / k`` levels only when ``k`` divides ``L`` (on SALib's
+    default four levels a three-valued factor got one value on two levels of four, and that
+    value in 160 of 252 runs). So ``L`` is the smallest even common multiple of the list
+    lengths, and at least :data:`MORRIS_LEVELS`. The Morris step (``L / 2`` levels) then always
+    moves a list factor to another value.
+    """
+    levels = 2
+    for f in factors:
+        if f.values is not None:
+            levels = math.lcm(levels, len(f.values))
+    while levels < MORRIS_LEVELS:
+        levels *= 2
+    return levels
+
+
 def _morris(spec: SweepSpec) -> np.ndarray:
     from SALib.sample import morris
 
     return morris.sample(
-        salib_problem(spec), spec.samples, num_levels=MORRIS_LEVELS, seed=spec.seed
+        salib_problem(spec), spec.samples, num_levels=morris_levels(spec.factors), seed=spec.seed
     )
 
 
