@@ -16,9 +16,9 @@ from .conftest import load
 SEEDS = range(12)
 
 
-def paired(base: Scenario, other: Scenario, outcome, steps: int) -> np.ndarray:
+def paired(base: Scenario, other: Scenario, outcome, steps: int, seeds=SEEDS) -> np.ndarray:
     """other − base for each seed."""
-    return np.array([outcome(run(other, s, steps)) - outcome(run(base, s, steps)) for s in SEEDS])
+    return np.array([outcome(run(other, s, steps)) - outcome(run(base, s, steps)) for s in seeds])
 
 
 def assert_positive(diff: np.ndarray) -> None:
@@ -68,7 +68,10 @@ def test_delay_means_less_progress_by_2030():
 def test_reward_share_brings_public_returns(base):
     funded = base.evolve(finance_alignment=0.8, risk_share=0.4)
     none, some = funded.evolve(reward_share=0.0), funded.evolve(reward_share=0.5)
-    diff = paired(none, some, lambda r: r.summary["public_returns_total"], steps=20)
+    # Deals are few and their returns lumpy (a seed's total is often zero or one settlement),
+    # so this comparison needs more seeds than the others to resolve its sign.
+    outcome = lambda r: r.summary["public_returns_total"]  # noqa: E731
+    diff = paired(none, some, outcome, steps=20, seeds=range(40))
     assert_positive(diff)
 
 

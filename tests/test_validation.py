@@ -171,7 +171,8 @@ def test_validate_patterns_writes_between_its_markers(tmp_path):
     doc = tmp_path / "validation.md"
     doc.write_text(
         "before\n<!-- BEGIN CALIBRATION -->\nSTALE-TEXT\n<!-- END CALIBRATION -->\nmiddle\n"
-        "<!-- BEGIN PATTERNS -->\nSTALE-TEXT\n<!-- END PATTERNS -->\nafter\n"
+        "<!-- BEGIN PATTERNS -->\nSTALE-TEXT\n<!-- END PATTERNS -->\nbetween\n"
+        "<!-- BEGIN ABLATION -->\nSTALE-TEXT\n<!-- END ABLATION -->\nafter\n"
     )
     result = subprocess.run(
         [
@@ -195,8 +196,10 @@ def test_validate_patterns_writes_between_its_markers(tmp_path):
     assert result.returncode == 0, result.stderr
     text = doc.read_text()
     assert text.startswith("before\n")
-    assert "\nmiddle\n" in text
+    assert "\nmiddle\n" in text and "\nbetween\n" in text
     assert text.rstrip().endswith("after")
+    for marker in ("CALIBRATION", "PATTERNS", "ABLATION"):
+        assert text.count(f"<!-- BEGIN {marker} -->") == 1
     assert "STALE-TEXT" not in text
     assert "Mission policies crowd in private investment" in text
     assert len(list((tmp_path / "images").glob("*.png"))) == 3
