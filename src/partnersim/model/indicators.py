@@ -44,6 +44,8 @@ class StepResult:
     """Whether each functionary's diversion was caught this step."""
     spillovers: np.ndarray
     """S per indicator."""
+    drive: np.ndarray
+    """γ / β per indicator: what reaches it (public and private contribution, spillovers)."""
     growth_prob: np.ndarray
     """γ per indicator, clipped to [0, 1]."""
     success: np.ndarray
@@ -117,7 +119,7 @@ class PPIEngine:
 
     # -- one step -----------------------------------------------------------------------------
 
-    def step(
+    def contribute(
         self,
         allocation: np.ndarray,
         *,
@@ -128,20 +130,13 @@ class PPIEngine:
         workforce: np.ndarray | float = 1.0,
         spillover_scale: float = 1.0,
     ) -> StepResult:
-        """Advance functionaries and indicators one step.
+        """Steps 1–3 and the drive of step 4: what reaches each indicator, without moving it.
 
-        Args:
-            allocation: P, money allocated to each functionary this step (> 0).
-            monitoring: q_m, scalar or per functionary.
-            rule_of_law: r_l, scalar or per functionary.
-            effectiveness: weight of each functionary's contribution (1 = PPI).
-            private: contribution added to each indicator from outside government.
-            workforce: multiplier of each indicator's contribution (1 = PPI).
-            spillover_scale: multiplier of the spillover matrix.
-
-        Returns:
-            The step's contributions, monitoring outcomes, spillovers, growth probabilities
-            and successes.
+        The drive is ``γ / β``: ``(w_j · (Σ_f∈j e_f C_f + private_j) + ΣC / (ΣP + 1)) /
+        (1 + exp(−S_j))``. :meth:`step` turns it into PPI's ±α moves; the partnership model
+        turns it into capacity (:mod:`partnersim.model.capacity`) and sets the levels with
+        :meth:`observe`. Arguments as :meth:`step`; the result's ``growth_prob`` is NaN and
+        ``success`` all false (no PPI move is made).
         """
         P = allocation
         I, It = self.I, self.It
@@ -181,17 +176,71 @@ class PPIEngine:
         if spillover_scale != 1.0:
             S = S * spillover_scale
 
-        # 4. Growth probabilities and indicator moves.
+        # 4 (first half). What drives each indicator.
         public = np.bincount(self.ind, weights=effectiveness * C, minlength=self.n_indicators)
         aggregate = C.sum() / (P.sum() + 1.0)
-        gamma = self.betas * (workforce * (public + private) + aggregate) / (1.0 + np.exp(-S))
+        drive = (workforce * (public + private) + aggregate) / (1.0 + np.exp(-S))
+        return StepResult(
+            C,
+            caught,
+            S,
+            drive,
+            np.full(self.n_indicators, np.nan),
+            np.zeros(self.n_indicators, dtype=bool),
+        )
+
+    def observe(self, levels: np.ndarray) -> None:
+        """Set the indicators' new levels (moved by another law); the old ones become lagged."""
+        self.It = self.I
+        self.I = np.asarray(levels, dtype=float).copy()
+
+    def step(
+        self,
+        allocation: np.ndarray,
+        *,
+        monitoring: float | np.ndarray,
+        rule_of_law: float | np.ndarray,
+        effectiveness: np.ndarray | float = 1.0,
+        private: np.ndarray | float = 0.0,
+        workforce: np.ndarray | float = 1.0,
+        spillover_scale: float = 1.0,
+    ) -> StepResult:
+        """Advance functionaries and indicators one step (PPI's own indicator law).
+
+        Args:
+            allocation: P, money allocated to each functionary this step (> 0).
+            monitoring: q_m, scalar or per functionary.
+            rule_of_law: r_l, scalar or per functionary.
+            effectiveness: weight of each functionary's contribution (1 = PPI).
+            private: contribution added to each indicator from outside government.
+            workforce: multiplier of each indicator's contribution (1 = PPI).
+            spillover_scale: multiplier of the spillover matrix.
+
+        Returns:
+            The step's contributions, monitoring outcomes, spillovers, growth probabilities
+            and successes.
+        """
+        result = self.contribute(
+            allocation,
+            monitoring=monitoring,
+            rule_of_law=rule_of_law,
+            effectiveness=effectiveness,
+            private=private,
+            workforce=workforce,
+            spillover_scale=spillover_scale,
+        )
+        # 4 (second half). Growth probabilities and indicator moves.
+        I = self.I
+        gamma = self.betas * result.drive
         success = self.rng.random(self.n_indicators) < gamma
         new = np.where(success, I + self.alphas, I - self.alphas_prime)
         np.copyto(new, self.upper, where=self._has_upper & (new > self.upper))
         np.copyto(new, self.lower, where=self._has_lower & (new < self.lower))
         self.It = I
         self.I = new
-        return StepResult(C, caught, S, np.clip(gamma, 0.0, 1.0), success)
+        result.growth_prob = np.clip(gamma, 0.0, 1.0)
+        result.success = success
+        return result
 
     def _group_max(self, P: np.ndarray) -> np.ndarray | float:
         if len(self._group_ids) == 1:
