@@ -293,14 +293,14 @@ def ppi_core(rounds: int) -> list[Row]:
 
     rng = np.random.default_rng(7)
     cases = {}
-    # partnersim's five missions with their calibrated parameters.
-    sp_ = data.structural_parameters()
+    # partnersim's five missions with the step sizes it calibrated before its indicators
+    # moved by delivery laws (a realistic input set for PPI).
     i0 = np.array([m.to_level(m.baseline) for m in data.missions()])
     goals = np.array([m.to_level(m.target) for m in data.missions()])
     cases["5 missions"] = dict(
         I0=i0,
-        alphas=sp_.alphas,
-        alphas_prime=sp_.alphas_prime,
+        alphas=np.array([0.01576, 0.01032, 0.02316, 0.003344, 0.006795]),
+        alphas_prime=np.array([0.01153, 0.02651, 0.01498, 0.0004589, 0.0]),
         betas=np.full(5, 0.08),
         A=data.spillover_matrix().copy(),
         G=goals,

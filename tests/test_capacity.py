@@ -1,10 +1,11 @@
-"""Delivery capacity laws and their fits to history (issue 15; not yet wired into the model)."""
+"""Delivery capacity: the laws, their fits to history, and how the model responds to resources."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from partnersim import Scenario, data, run
 from partnersim.credibility import history_fits as hf
 from partnersim.model.capacity import AdjustLaw, CapacityEngine, StockLaw, response
 
@@ -93,3 +94,45 @@ def test_holdout_reports_coverage_and_crps_against_the_naive_trend(fits):
     # naive trend except for clean power, whose build slowed after 2019.
     worse = [m for m, f in fits.items() if not f.holdout.beats_naive]
     assert len(worse) <= 1, worse
+
+
+# -- the capacity laws in the model (paired seeds) ------------------------------------------------
+
+MODEL_SEEDS = range(10)
+
+
+@pytest.fixture(scope="module")
+def small() -> Scenario:
+    return Scenario.default().evolve(n_businesses=300, n_local_authorities=60)
+
+
+def _at_deadline(scenario: Scenario, mission: str, seed: int) -> float:
+    return float(run(scenario, seed).summary[f"{mission}_level_at_deadline"])
+
+
+@pytest.mark.parametrize("mission", ["nhs", "opportunity"])
+def test_more_funding_raises_the_level_at_the_deadline_with_diminishing_returns(small, mission):
+    lever = f"{mission}_funding"
+    base = np.array([_at_deadline(small, mission, s) for s in MODEL_SEEDS])
+    half = np.array([_at_deadline(small.evolve(**{lever: 1.5}), mission, s) for s in MODEL_SEEDS])
+    double = np.array([_at_deadline(small.evolve(**{lever: 2.0}), mission, s) for s in MODEL_SEEDS])
+    gain_half, gain_double = (half - base).mean(), (double - base).mean()
+    assert gain_half > 0 and gain_double > gain_half
+    # Doubling the extra money less than doubles the extra progress.
+    assert gain_double < 2 * gain_half
+
+
+def test_status_quo_clean_power_does_not_fall_without_a_shock_and_retirement_lowers_it(small):
+    start = data_baseline("clean_power")
+    levels = [run(small, s).timeseries["clean_power_level"].iloc[1:] for s in range(20)]
+    fell = sum(bool((lv < start).any()) for lv in levels)
+    assert fell <= 1  # at least 95 % of seeds stay at or above the 2024 level
+    retire = small.evolve(shock="plant_retirement", shock_step=4, shock_size=1.0)
+    for s in range(3):
+        a = run(small, s).timeseries["clean_power_level"]
+        b = run(retire, s).timeseries["clean_power_level"]
+        assert b.iloc[5] < a.iloc[5] - 5 and b.iloc[5] < start
+
+
+def data_baseline(mission: str) -> float:
+    return next(m.baseline for m in data.missions() if m.name == mission)

@@ -77,8 +77,9 @@ def _check_invariants(model: PartnershipModel) -> None:
         assert np.all((values >= 0) & (values <= 1)), name
     assert 0 <= model.monitoring <= 1
     if model.quarter is not None:
-        gamma = model.quarter.result.growth_prob
-        assert np.all((gamma >= 0) & (gamma <= 1))
+        delivery = model.quarter.delivery
+        assert np.all(delivery.resourcing >= 0) and np.all(model.capacity.capacity > 0)
+        assert np.all(np.isfinite(delivery.real))
     row = model.recorder.values[model.steps]
     for metric in (
         "business_participation",

@@ -72,13 +72,20 @@ def tutorial_case():
     )
 
 
+MISSION_ALPHAS = np.array([0.01576, 0.01032, 0.02316, 0.003344, 0.006795])
+MISSION_ALPHAS_PRIME = np.array([0.01153, 0.02651, 0.01498, 0.0004589, 0.0])
+
+
 def missions_case():
-    """partnersim's five missions: calibrated steps, spillover network, levels and targets."""
-    sp = data.structural_parameters()
+    """partnersim's five missions: fixed steps, spillover network, levels and targets.
+
+    The step sizes are those partnersim calibrated before its indicators moved by delivery
+    laws (a realistic input set for PPI; they no longer drive the model).
+    """
     return dict(
         I0=np.array([m.to_level(m.baseline) for m in data.missions()]),
-        alphas=sp.alphas.copy(),
-        alphas_prime=sp.alphas_prime.copy(),
+        alphas=MISSION_ALPHAS.copy(),
+        alphas_prime=MISSION_ALPHAS_PRIME.copy(),
         betas=np.full(5, 0.06),
         A=data.spillover_matrix().copy(),
         G=np.array([m.to_level(m.target) for m in data.missions()]),

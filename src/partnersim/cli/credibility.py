@@ -1,7 +1,8 @@
 """Credibility commands: ``calibrate`` and ``validate-patterns``.
 
-``calibrate`` refits the indicator engine to the status-quo trends; ``validate-patterns``
-checks the literature's stylised facts over seeds and reports where the model disagrees.
+``calibrate`` fits each mission's delivery law to its history (with hold-outs on data);
+``validate-patterns`` checks the literature's stylised facts over seeds and reports where the
+model disagrees.
 """
 
 from __future__ import annotations
@@ -17,72 +18,47 @@ from partnersim.cli.common import clean_errors
 @clean_errors
 def calibrate(
     out: Annotated[
-        Path, typer.Option("--out", help="Where to write the fitted parameters.")
-    ] = Path("structural.toml"),
-    runs: Annotated[
-        int, typer.Option("--runs", min=10, help="Monte Carlo runs per evaluation at full size.")
-    ] = 800,
-    holdout: Annotated[
-        int, typer.Option("--holdout", min=10, help="Fresh seeds for the holdout check.")
-    ] = 400,
-    iterations: Annotated[int, typer.Option("--iterations", min=1, help="Most iterations.")] = 40,
+        Path, typer.Option("--out", help="Where to write the fitted delivery laws.")
+    ] = Path("delivery.toml"),
     seed: Annotated[
-        int, typer.Option("--seed", min=0, help="Root seed of the Monte Carlo runs.")
+        int, typer.Option("--seed", min=0, help="Seed of the hold-out forecasts' simulations.")
     ] = 0,
+    reference_seeds: Annotated[
+        int,
+        typer.Option(
+            "--reference-seeds", min=2, help="Status-quo runs behind the reference drive."
+        ),
+    ] = 40,
 ) -> None:
-    """Fit the indicator engine to the status-quo trends derived from the shipped history.
+    """Fit each mission's delivery law to its history and set the status quo's reference.
 
-    Deterministic given the options: writes a structural-parameter file (no timestamp) with
-    the targets, data windows and goodness of fit per indicator on the fit and holdout seeds.
-    With the defaults it reproduces src/partnersim/data/structural.toml. Exits with status 1
-    if any holdout goodness of fit is below 0.8 (PPI's criterion).
+    Deterministic given the options: writes a delivery-law file (no timestamp) with each law's
+    parameters, the observed and fitted moments, the hold-out on data (coverage of the held-out
+    observations by the 90 % band; CRPS against a naive random walk with drift) and the status
+    quo's reference drive. With the defaults it reproduces src/partnersim/data/delivery.toml.
+    Prints the hold-out; exits with status 1 if more than one law fails either hold-out
+    criterion (the test suite's threshold).
     """
-    from partnersim import data
     from partnersim.credibility.calibration import calibrate as fit
+    from partnersim.credibility.history_fits import holdout_table
     from partnersim.results import check_writable
 
     check_writable(out.parent / ".probe")
-
-    def progress(iteration: int, n: int, gof: dict) -> None:
-        worst = {k: float(gof[k].min()) for k in ("level", "success", "change")}
-        typer.echo(
-            f"iteration {iteration} ({n} runs): worst goodness of fit level "
-            f"{worst['level']:.3f}, success {worst['success']:.3f}, change {worst['change']:.3f}",
-            err=True,
-        )
-
     result = fit(
-        max_runs=runs,
-        holdout_runs=holdout,
-        max_iterations=iterations,
         seed=seed,
-        progress=progress,
+        reference_seeds=reference_seeds,
+        progress=lambda text: typer.echo(text, err=True),
     )
-    command = (
-        f"partnersim calibrate --runs {runs} --holdout {holdout} --iterations {iterations} "
-        f"--seed {seed}"
-    )
+    command = f"partnersim calibrate --seed {seed} --reference-seeds {reference_seeds}"
     out.write_text(result.to_toml(command), encoding="utf-8")
-    typer.echo(
-        f"{'converged' if result.converged else 'NOT converged'} after {result.iterations} "
-        f"iterations; goodness of fit on {result.fit_runs} fit seeds / {result.holdout_runs} "
-        "fresh (holdout) seeds:"
-    )
-    typer.echo("mission        level        level(PPI)     success      change")
-    for i, m in enumerate(data.MISSIONS):
-        cells = [
-            f"{result.gof[k][i]:5.3f}/{result.holdout[k][i]:5.3f}"
-            for k in ("level", "level_ppi", "success", "change")
-        ]
-        typer.echo(f"{m:<14} " + "  ".join(f"{c:<12}" for c in cells))
+    typer.echo(holdout_table(result.fits))
     typer.echo(f"wrote {out}")
-    worst = result.worst_holdout()
-    if worst < 0.8:
-        typer.echo(
-            f"partnersim: FAILED — worst holdout goodness of fit {worst:.3f} < 0.8 (PPI's "
-            "criterion); more --runs or --iterations may help.",
-            err=True,
-        )
+    failures = result.failures()
+    for criterion, missions in failures.items():
+        if missions:
+            typer.echo(f"hold-out {criterion} fails for: {', '.join(missions)}", err=True)
+    if any(len(m) > 1 for m in failures.values()):
+        typer.echo("partnersim: FAILED — more than one law fails a hold-out criterion.", err=True)
         raise typer.Exit(1)
 
 

@@ -1,8 +1,9 @@
 """Credibility layer: calibration, pattern-oriented validation, and the documents reporting both.
 
-* :mod:`~partnersim.credibility.trends` — the status-quo trend targets derived from the shipped
-  history, and the scale transforms they use;
-* :mod:`~partnersim.credibility.calibration` — fitting the indicator engine to those targets;
+* :mod:`~partnersim.credibility.history_fits` — each mission's delivery law fitted to its
+  history, with hold-outs on data;
+* :mod:`~partnersim.credibility.calibration` — those fits with the status quo's reference
+  drive, written to ``data/delivery.toml``;
 * :mod:`~partnersim.credibility.checks` — intervals and the verdict rules of the stylised facts
   (pure functions);
 * :mod:`~partnersim.credibility.experiments` — the scenario runs behind each stylised fact;

@@ -7,7 +7,6 @@ the committed document matches.
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 
@@ -99,34 +98,34 @@ def missions_table() -> str:
     return "\n".join(lines)
 
 
-def _gof_pair(row: dict, key: str) -> str:
-    """Goodness of fit ``key`` on the fit seeds / the holdout seeds ("–" where undefined)."""
-    fit, holdout = (row.get(k, float("nan")) for k in (f"gof_{key}", f"holdout_gof_{key}"))
-    if math.isnan(fit) and math.isnan(holdout):
-        return "–"
-    return f"{fit:.2f} / {holdout:.2f}"
-
-
-def structural_table() -> str:
-    """The calibrated PPI structural parameters and their goodness of fit (fit and holdout)."""
-    raw = data.read("structural")
+def delivery_table() -> str:
+    """Each mission's delivery law and its fitted parameters (``data/delivery.toml``)."""
+    raw = data.read("delivery")
     lines = [
-        f"Method: {_escape(raw['method'])}.",
+        f"Written by `{_escape(raw['command'])}`; the fits, moments and hold-outs are in "
+        "docs/validation.md.",
         "",
-        f"Goodness of fit (GoF) on the {raw['fit_runs']} fit seeds / the {raw['holdout_runs']} "
-        "holdout seeds. *Level (PPI)* is PPI's own level measure (error divided by "
-        "|target − initial| alone), undefined (–) where the trend is flat.",
-        "",
-        "| mission | α | α′ | β | GoF level, fit seeds / holdout | GoF level (PPI), fit seeds / "
-        "holdout | GoF success rate, fit seeds / holdout | GoF annual change, fit seeds / "
-        "holdout |",
-        "|---|---|---|---|---|---|---|---|",
+        "| mission | law | scale | speed / quarter | noise / quarter | random walk / quarter | "
+        "other fitted values |",
+        "|---|---|---|---|---|---|---|",
     ]
+    shown = {"speed", "noise", "walk"}
     for r in raw["mission"]:
-        gof = " | ".join(_gof_pair(r, k) for k in ("level", "level_ppi", "success", "change"))
+        other = ", ".join(
+            f"{k} {v:.4g}"
+            for k, v in r.items()
+            if isinstance(v, int | float)
+            and k not in shown
+            and not k.startswith("holdout")
+            and k != "n_observations"
+        )
+
+        def cell(key: str, r=r) -> str:
+            return f"{r[key]:.4g}" if key in r else "–"
+
         lines.append(
-            f"| {r['mission']} | {r['alpha']:.4g} | {r['alpha_prime']:.4g} | {r['beta']:.4g} | "
-            f"{gof} |"
+            f"| {r['mission']} | {r['law']} | {r['scale']} | {cell('speed')} | {cell('noise')} | "
+            f"{cell('walk')} | {other} |"
         )
     return "\n".join(lines)
 
@@ -137,7 +136,7 @@ GENERATORS = {
     "uncertainties": uncertainties_table,
     "assumptions": assumptions_table,
     "missions": missions_table,
-    "structural": structural_table,
+    "delivery": delivery_table,
 }
 
 

@@ -391,8 +391,9 @@ def technology_first(seeds: list[int], scale: dict) -> Check:
             False: "Clean power is not ahead: where resolved, it is behind.",
             None: "The measures are not resolved or disagree, so no verdict.",
         }[holds]
-        + " How far each indicator moves is set by its calibrated step sizes relative to its "
-        "gap, so 'easier' here means a smaller gap in units of observed annual change."
+        + " How far each indicator moves is set by its delivery law (fitted build, drift and "
+        "response) relative to its gap, so 'easier' here means a gap that the law's status-quo "
+        "pace and its response to resources close sooner."
     )
     return Check(
         "Technology missions move more easily than broad social ones",

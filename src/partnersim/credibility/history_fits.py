@@ -1,10 +1,8 @@
 """Fit each mission's delivery law to its history and test it on held-out data (issue 15).
 
-NOT YET WIRED INTO THE MODEL: the shipped model still moves indicators with PPI's calibrated
-steps (:mod:`partnersim.credibility.calibration`). This module fits the capacity laws of
-:mod:`partnersim.model.capacity` to history so that the fits and their hold-outs can be read
-and tested before the model switches to them (``python -m partnersim.credibility.history_fits``
-prints the hold-out table).
+:mod:`partnersim.credibility.calibration` writes these fits, with the status quo's reference
+drive, to ``data/delivery.toml``; ``python -m partnersim.credibility.history_fits`` prints the
+hold-out table.
 
 Each law of :mod:`partnersim.model.capacity` is fitted to the longest consistent series in
 ``data/history.toml`` with the resourcing series of ``data/capacity.toml``:
@@ -38,6 +36,7 @@ from scipy.optimize import least_squares
 
 from partnersim import data
 from partnersim.data import MISSIONS
+from partnersim.schema.levers import variable
 
 DRAWS = 2000
 """Simulated paths behind each hold-out forecast."""
@@ -701,25 +700,18 @@ def _date(t: float) -> str:
 # -- the reference drive and the file ----------------------------------------------------------
 
 
-LAGS = {"nhs": 8.0, "safe_streets": 6.0}
-"""Quarters over which capacity follows resourcing in the fits (ASSUMPTIONS: recruitment,
-training and capital projects of one to two years)."""
-
-
-def police_elasticity() -> float:
-    """Draca, Machin & Witt (2011): −0.3 to −0.4, midpoint (data/capacity.toml)."""
-    return float(data.read("capacity")["safe_streets"]["police_elasticity"]["value"])
-
-
 def fit_laws(seed: int = 0) -> dict[str, MissionFit]:
     """Every mission's law fitted to history, with its hold-out (deterministic given ``seed``)."""
     baseline = {m.name: m.baseline for m in data.missions()}
+    lags = data.assumptions().capacity
     fits = {
         "growth": fit_growth(seed),
         "clean_power": fit_clean_power(seed),
-        "safe_streets": fit_safe_streets(police_elasticity(), LAGS["safe_streets"], seed),
+        "safe_streets": fit_safe_streets(
+            variable("police_elasticity").default, lags.safe_streets_lag, seed
+        ),
         "opportunity": fit_opportunity(baseline["opportunity"], seed),
-        "nhs": fit_nhs(LAGS["nhs"], seed),
+        "nhs": fit_nhs(lags.nhs_lag, seed),
     }
     return {m: fits[m] for m in MISSIONS}
 

@@ -2,8 +2,8 @@
 
 * :func:`to_markdown` — the stylised-fact checks (:mod:`partnersim.credibility.experiments`),
   every sentence that states a result written from their numbers;
-* :func:`calibration_markdown` — the calibration targets, data windows and goodness of fit, from
-  the shipped data files;
+* :func:`calibration_markdown` — the delivery laws' fits, moments and hold-outs on data, from
+  the shipped ``data/delivery.toml``;
 * :func:`figures` — the PNG figures of docs/validation.md;
 * :func:`splice` — put generated text between ``<!-- BEGIN … -->`` and ``<!-- END … -->``
   markers (used for docs/validation.md here and docs/ODD.md by
@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from partnersim import data
-from partnersim.credibility.calibration import level_scale
 from partnersim.credibility.checks import VERDICT, Check, mean_ci
 from partnersim.credibility.experiments import (
     COMMON_QUARTER,
@@ -27,13 +26,7 @@ from partnersim.credibility.experiments import (
     advantage_by,
     status_quo_levels,
 )
-from partnersim.credibility.trends import (
-    fractional_year,
-    inverse,
-    status_quo_trends,
-    transform,
-    trend_targets,
-)
+from partnersim.credibility.history_fits import fit_laws
 
 
 def to_markdown(checks: list[Check], command: str) -> str:
@@ -133,79 +126,89 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
 
 def calibration_markdown() -> str:
-    """The calibration targets, data windows and goodness of fit, from the shipped files."""
-    raw = data.read("structural")
+    """The delivery laws' fits, moments and hold-outs on data, from the shipped file."""
+    raw = data.read("delivery")
     rows = {r["mission"]: r for r in raw["mission"]}
+    labels = {m.name: m for m in data.missions()}
     lines = [
-        f"Generated from `src/partnersim/data/structural.toml`, written by `{raw['command']}` "
-        f"({raw['fit_runs']} fit seeds, {raw['holdout_runs']} holdout seeds, "
-        f"{raw['iterations']} iterations, "
-        f"{'converged' if raw['converged'] else 'NOT converged'}).",
+        f"Generated from `src/partnersim/data/delivery.toml`, written by `{raw['command']}` "
+        f"(reference drive over {raw['reference_seeds']} status-quo seeds).",
         "",
-        "| mission | series (history.toml) | data window | changes | scale | baseline | "
-        "target 2034Q2 | success rate | mean abs. annual change |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "**Fits.** Each law's window, the number of observations, its parameters (scale units "
+        "per quarter unless stated) and what the fit leaves to an uncertainty or assumption.",
+        "",
+        "| mission | law | series | window | observations | parameters | note |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for m in data.missions():
-        r = rows[m.name]
+    skip = {
+        "mission",
+        "law",
+        "scale",
+        "reference_drive",
+        "series",
+        "window",
+        "n_observations",
+        "note",
+        "moments",
+    }
+    for name, r in rows.items():
+        params = ", ".join(
+            f"{k} {v:.4g}"
+            for k, v in r.items()
+            if k not in skip and not k.startswith("holdout") and isinstance(v, int | float)
+        )
         lines.append(
-            f"| {m.label} | `{r['data_series']}` | {r['data_window']} | {r['n_changes']} | "
-            f"{r['trend_scale']} | {m.baseline:,.5g} | {r['target_final']:,.5g} | "
-            f"{r['target_success_rate']:.2f} | {r['target_annual_change']:,.4g} |"
+            f"| {labels[name].label} | {r['law']} ({r['scale']}) | `{r['series']}` | "
+            f"{r['window']} | {r['n_observations']} | {params} | {r['note']} |"
         )
     lines += [
         "",
-        "Goodness of fit, fit seeds / holdout seeds (1 − normalised error; ≥ 0.8 is PPI's "
-        "criterion). *Level* divides the error by max(|target − initial|, annual change × "
-        "√years); *level (PPI)* divides by |target − initial| alone, as PPI does, and is "
-        "blank where the trend is flat (undefined).",
+        "**Moments.** Observed against fitted (real units; levels are the fitted "
+        "deterministic path from the first observation).",
         "",
-        "| mission | level | level (PPI) | success rate | annual change | normalised by |",
-        "|---|---|---|---|---|---|",
+        "| mission | moment | observed | fitted |",
+        "|---|---|---|---|",
     ]
-    # The normaliser the goodness of fit used (calibration.level_scale): PPI's trend gap
-    # |target − initial| unless the walk spread (annual change × √years) is larger.
-    trends = status_quo_trends()
-    level0 = np.array([m.to_level(m.baseline) for m in data.missions()])
-    trend_gap = np.abs(trends.final_level - level0)
-    ppi_basis = level_scale(trends, level0) == trend_gap
-    for i, m in enumerate(data.missions()):
-        r = rows[m.name]
-        basis = "trend gap (PPI)" if ppi_basis[i] else "walk spread (not PPI)"
-
-        def pair(key: str, r=r) -> str:
-            a, b = r[f"gof_{key}"], r[f"holdout_gof_{key}"]
-            if np.isnan(a):
-                return "–"
-            return f"{a:.3f} / {b:.3f}"
-
-        lines.append(
-            f"| {m.label} | {pair('level')} | {pair('level_ppi')} | {pair('success')} | "
-            f"{pair('change')} | {basis} |"
-        )
-    sp = data.structural_parameters()
-    pace = []
-    for i, m in enumerate(data.missions()):
-        per_year = 4 * sp.alphas[i] * (m.upper_bound - m.lower_bound)
-        pace.append(f"{m.label} {per_year:,.4g} {_unit(m)}")
+    for name, r in rows.items():
+        for mo in r["moments"]:
+            lines.append(
+                f"| {labels[name].label} | {mo['name']} | {mo['observed']:,.4g} | "
+                f"{mo['fitted']:,.4g} |"
+            )
     lines += [
         "",
-        "**What calibration decides.** The step sizes bound how fast an indicator can move "
-        "when every quarter succeeds; per year at most: " + "; ".join(pace) + ".",
+        "**Hold-out on data.** Each law refitted to the observations before the cut-off, then "
+        "2,000 simulated paths forecast the later ones (historical resourcing known): how many "
+        "fall in the 90 % band, and the mean CRPS (real units; lower is better) against a "
+        "random walk with drift fitted to the same observations.",
+        "",
+        "| mission | cut-off | held-out | in 90 % band | CRPS law | CRPS naive | verdict |",
+        "|---|---|---|---|---|---|---|",
     ]
-    never_fall = [m.label for i, m in enumerate(data.missions()) if sp.alphas_prime[i] == 0]
-    if never_fall:
+    for name, r in rows.items():
+        n = len(r["holdout_observed"])
+        covered = r["holdout_covered"]
+        better = r["holdout_crps"] <= r["holdout_crps_naive"]
+        verdict = []
+        verdict.append("covered" if 2 * covered >= n else "**not covered**")
+        verdict.append("beats naive" if better else "**worse than naive**")
+        lines.append(
+            f"| {labels[name].label} | {r['holdout_cutoff']:g} | {n} | {covered} of {n} | "
+            f"{r['holdout_crps']:,.4g} | {r['holdout_crps_naive']:,.4g} | {', '.join(verdict)} |"
+        )
+    failing = [
+        labels[name].label
+        for name, r in rows.items()
+        if 2 * r["holdout_covered"] < len(r["holdout_observed"])
+        or r["holdout_crps"] > r["holdout_crps_naive"]
+    ]
+    if failing:
         lines += [
             "",
-            f"The fitted step down α′ is zero for {' and '.join(never_fall)}: every change in "
-            "their data windows is an improvement, so in partnersim they can stall but never "
-            "worsen, whatever a scenario does.",
+            f"The hold-out fails for {' and '.join(failing)}: see the notes beside each fit "
+            "and the limits below.",
         ]
     return "\n".join(lines)
-
-
-def _unit(m) -> str:
-    return "offences" if m.name == "safe_streets" else "pp"
 
 
 def figures(result: Validation, outdir: Path) -> list[Path]:
@@ -221,30 +224,27 @@ def figures(result: Validation, outdir: Path) -> list[Path]:
     plt.rcParams.update({"svg.hashsalt": "partnersim", "font.size": 8})
     written = []
 
-    # 1. History, trend target and simulated status quo, per indicator.
-    history = data.read("history")
-    smoothing = {
-        t["mission"]: int(t.get("smoothing_years", 1)) for t in data.read("trends")["trend"]
-    }
-    _, targets = trend_targets()
+    # 1. History, the fitted law, its hold-out forecast and the simulated status quo.
+    raw = {r["mission"]: r for r in data.read("delivery")["mission"]}
+    fits = fit_laws()
     paths = status_quo_levels(result.seeds, result.scale)
     fig, axes = plt.subplots(1, 5, figsize=(15, 3.2))
-    for ax, m, tg in zip(axes, data.missions(), targets, strict=True):
-        series = history[m.name]
-        if m.name == "nhs":
-            obs = series["monthly_observations"]
-            x = [fractional_year(month) for month in obs["months"]]
-            ax.plot(x, obs["values"], "o", ms=2.5, color="0.45", label="observed")
-        else:
-            ax.plot(
-                series["years"],
-                series["values"],
-                "o-",
-                ms=2.5,
-                lw=0.8,
-                color="0.45",
-                label="observed",
-            )
+    for ax, m in zip(axes, data.missions(), strict=True):
+        f = fits[m.name]
+        ax.plot(f.obs_dates, f.obs_values, "o", ms=2.5, color="0.45", label="observed")
+        if f.path_dates:
+            ax.plot(f.path_dates, f.path_fitted, "-", lw=0.9, color="C1", label="fitted law")
+        ho = f.holdout
+        ax.errorbar(
+            ho.dates,
+            ho.median,
+            yerr=[np.subtract(ho.median, ho.low), np.subtract(ho.high, ho.median)],
+            fmt="s",
+            ms=3,
+            color="C3",
+            lw=0.8,
+            label=f"hold-out forecast (90 %), cut-off {ho.cutoff:g}",
+        )
         sim = paths[m.name]
         t = decimal_year(np.arange(sim.shape[1]))
         ax.fill_between(
@@ -255,45 +255,15 @@ def figures(result: Validation, outdir: Path) -> list[Path]:
             label="status quo, 10–90 %",
         )
         ax.plot(t, np.median(sim, axis=0), color="C0", lw=1, label="status quo, median")
-        tt = np.linspace(0, 10, 41)
-        start = float(transform(tg.scale, m.baseline))
-        ax.plot(
-            decimal_year(0) + tt,
-            [inverse(tg.scale, start + tg.drift * u) for u in tt],
-            "--",
-            color="C3",
-            lw=1.2,
-            label="trend target",
-        )
         ax.axhline(m.target, color="C2", lw=0.8, ls=":", label="mission target")
-        k = smoothing[m.name]
-        if k > 1:  # the centred moving average the trend target is derived from
-            ma = np.convolve(series["values"], np.ones(k) / k, mode="valid")
-            ax.plot(
-                series["years"][(k - 1) // 2 :][: len(ma)],
-                ma,
-                color="0.2",
-                lw=1.2,
-                label=f"{k}-year centred average",
-            )
         if m.name == "growth":
             ax.set_ylim(-3, 5)
         if m.name == "clean_power":
-            gb = series["gb_clean_power_cp2030"]
-            ax.plot(gb["years"], gb["values"], "s", ms=3, color="0.2", label="GB CP2030 metric")
-        if m.name == "safe_streets":
-            same = series["same_release_changes"]
-            ax.plot(
-                same["to_years"],
-                same["to_values"],
-                "s",
-                ms=3,
-                color="0.2",
-                label="same-release pairs (end)",
-            )
-        ax.set_title(f"{m.label} ({m.unit})\ntrend data {tg.data_window}", fontsize=8)
+            gb = data.read("history")["clean_power"]["gb_clean_power_cp2030"]
+            ax.plot(gb["years"], gb["values"], "D", ms=3, color="0.2", label="GB CP2030 metric")
+        ax.set_title(f"{m.label} ({m.unit})\n{raw[m.name]['window']}", fontsize=7)
         ax.legend(fontsize=5, loc="best")
-        ax.set_xlim(2009, 2035)
+        ax.set_xlim(2006, 2035)
     fig.tight_layout()
     path = outdir / "validation_calibration.png"
     fig.savefig(path, dpi=110, metadata={"Software": None})

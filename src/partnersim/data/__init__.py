@@ -163,27 +163,33 @@ def spillover_matrix() -> np.ndarray:
 
 
 @dataclass(frozen=True, slots=True)
-class StructuralParameters:
-    """PPI's structural parameters per mission (α, α′, β) and where they came from."""
+class DeliveryFit:
+    """The delivery laws' fitted parameters per mission and the status quo's reference drive.
 
-    alphas: np.ndarray
-    alphas_prime: np.ndarray
-    betas: np.ndarray
+    Attributes:
+        missions: per mission name, the fitted values (``data/delivery.toml``'s rows).
+        reference: the status quo's mean drive per quarter (rows) and mission (columns, in
+            :data:`MISSIONS` order).
+        method: how the file was made.
+    """
+
+    missions: Mapping[str, Mapping[str, Any]]
+    reference: np.ndarray
     method: str
 
 
+def delivery_fit_from(raw: Mapping[str, Any]) -> DeliveryFit:
+    """A :class:`DeliveryFit` from a parsed ``delivery.toml``."""
+    rows = {r["mission"]: MappingProxyType(dict(r)) for r in raw["mission"]}
+    reference = np.array([rows[m]["reference_drive"] for m in MISSIONS], dtype=float).T
+    reference.setflags(write=False)
+    return DeliveryFit(MappingProxyType(rows), reference, raw["method"])
+
+
 @cache
-def structural_parameters() -> StructuralParameters:
-    """The indicator engine's α, α′ and β, in :data:`MISSIONS` order."""
-    data = read("structural")
-    rows = {r["mission"]: r for r in data["mission"]}
-    arrays = [
-        np.array([rows[m][key] for m in MISSIONS], dtype=float)
-        for key in ("alpha", "alpha_prime", "beta")
-    ]
-    for a in arrays:
-        a.setflags(write=False)
-    return StructuralParameters(*arrays, method=data["method"])
+def delivery_fit() -> DeliveryFit:
+    """The shipped delivery laws (``data/delivery.toml``, written by ``partnersim calibrate``)."""
+    return delivery_fit_from(read("delivery"))
 
 
 # -- actors --------------------------------------------------------------------------------------

@@ -6,12 +6,15 @@ private investment, unions and spillovers). This module turns that *drive* into 
 change through a capacity stock per mission, replacing PPI's fixed ±step per quarter:
 
 * the **resourcing ratio** ``r = drive / reference`` is the mission's drive relative to the
-  status quo's (the reference, in ``data/delivery.toml``, is the status quo's mean drive);
+  status quo's in the same quarter (the reference, in ``data/delivery.toml``, is the status
+  quo's mean drive per quarter over reference seeds; after its last quarter, the last value);
 * **capacity** ``K`` (workforce, capital, generating plant; 1 = the status quo's) follows
   resourcing with a build lag: ``K ← K + (r − K) / lag`` each quarter — built by spending with
   a lag, and depreciating back when spending falls;
 * the **response** to capacity is concave: ``h(K) = (K^ρ − 1) / ρ`` (``ln K`` at ρ = 0), with
   ρ the uncertainty ``returns_concavity``, so doubling resources does not double progress.
+  For the NHS and safer streets, whose responses were measured on the whole health or police
+  budget, K is first scaled to that budget by ``base_share`` (the mission money's share).
 
 Two laws use them:
 
@@ -81,6 +84,8 @@ class AdjustLaw:
             capacity lowers the indicator, as for knife crime).
         lag: quarters over which capacity follows resourcing.
         offset: equilibrium at the start minus the start level (scale units).
+        base_share: the share of the spending the response was measured on that the
+            mission's drive stands for (1: the response is per unit of the drive itself).
     """
 
     scale: str
@@ -91,6 +96,7 @@ class AdjustLaw:
     response: float
     lag: float
     offset: float = 0.0
+    base_share: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +110,14 @@ class StockLaw:
             negative).
         demand_growth: demand growth, % a year.
         lag: quarters over which capacity follows resourcing (pipeline: consent, grid, build).
+        base_share: as :class:`AdjustLaw`'s.
     """
 
     build: float
     build_noise: float
     demand_growth: float
     lag: float
+    base_share: float = 1.0
 
 
 Law = AdjustLaw | StockLaw
@@ -133,7 +141,8 @@ class CapacityEngine:
     Args:
         laws: one law per mission.
         start: indicator values in real units at the start.
-        reference: the status quo's mean drive per mission (``data/delivery.toml``).
+        reference: the status quo's mean drive per quarter (rows) and mission (columns)
+            (``data/delivery.toml``); after its last row, the last row.
         concavity: ρ of :func:`response` (uncertainty ``returns_concavity``).
         rng: the stream every draw comes from (two normal draws per mission per quarter).
     """
@@ -148,7 +157,7 @@ class CapacityEngine:
     ):
         self.laws = laws
         self.rng = rng
-        self.reference = np.asarray(reference, dtype=float)
+        self.reference = np.atleast_2d(np.asarray(reference, dtype=float))
         self.concavity = float(concavity)
         n = len(laws)
         self.capacity = np.ones(n)
@@ -163,6 +172,7 @@ class CapacityEngine:
                 self.equilibrium[j] = self.x[j] + law.offset
             else:
                 self.generation[j] = self.real[j] / 100.0
+        self.base_share = np.array([law.base_share for law in laws])
         self.quarters = 0
 
     def step(self, drive: np.ndarray, capacity_factor: np.ndarray | None = None) -> CapacityStep:
@@ -175,11 +185,13 @@ class CapacityEngine:
         """
         n = len(self.laws)
         shocks = self.rng.standard_normal((2, n))
-        r = np.asarray(drive, dtype=float) / self.reference
+        row = self.reference[min(self.quarters, len(self.reference) - 1)]
+        r = np.asarray(drive, dtype=float) / row
         for j, law in enumerate(self.laws):
             self.capacity[j] += (r[j] - self.capacity[j]) / max(law.lag, 1.0)
         working = self.capacity if capacity_factor is None else self.capacity * capacity_factor
-        h = response(working, self.concavity)
+        # Capacity of the spending base the response was measured on (the drive is a part).
+        h = response(1.0 + self.base_share * (working - 1.0), self.concavity)
         for j, law in enumerate(self.laws):
             if isinstance(law, AdjustLaw):
                 self.equilibrium[j] += law.drift / 4.0 + law.walk * shocks[0, j]

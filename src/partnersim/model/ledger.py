@@ -145,7 +145,7 @@ def close_accounts(model: PartnershipModel, q: Quarter) -> None:
     ledger.project_successes = settlement.successes
     ledger.project_failures = settlement.failures
     ledger.cancellations = settlement.cancellations
-    ledger.envelope = float(alloc.envelope.sum())
+    ledger.envelope = float(alloc.envelope.sum() + alloc.extra_funding.sum())
     # Output follows the growth indicator (real %/yr, compounded quarterly); the baseline
     # trend is the status quo's starting growth rate.
     growth = model.missions[GROWTH]

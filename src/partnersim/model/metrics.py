@@ -76,9 +76,7 @@ class Snapshot:
     @cached_property
     def mission_levels(self) -> np.ndarray:
         """Each mission's level in real units."""
-        return np.array(
-            [m.to_real(v) for m, v in zip(self.model.missions, self.model.engine.I, strict=True)]
-        )
+        return self.model.capacity.real.copy()
 
     @cached_property
     def regional_gaps(self) -> np.ndarray:
@@ -183,17 +181,18 @@ def spending_per_head_ratio(model: PartnershipModel) -> float:
 
 
 def _mission_block(snap: Snapshot) -> np.ndarray:
-    """Level, gap closed and growth probability of every mission, in registry order."""
+    """Level, gap closed, resourcing and capacity of every mission, in registry order."""
     model = snap.model
-    out = np.empty((len(model.missions), 3))
+    out = np.empty((len(model.missions), 4))
     out[:, 0] = snap.mission_levels
     out[:, 1] = (model.engine.I - model.level0) / model.gap0
-    out[:, 2] = model.quarter.result.growth_prob if model.quarter is not None else np.nan
+    out[:, 2] = model.quarter.delivery.resourcing if model.quarter is not None else np.nan
+    out[:, 3] = model.capacity.capacity
     return out.ravel()
 
 
 def _registry() -> tuple[Metric, ...]:
-    """Every metric; the first three per mission are filled by :func:`_mission_block`."""
+    """Every metric; the first four per mission are filled by :func:`_mission_block`."""
     out: list[Metric] = []
     for i, m in enumerate(missions()):
         out += [
@@ -212,12 +211,19 @@ def _registry() -> tuple[Metric, ...]:
                 "missions",
             ),
             Metric(
-                f"{m.name}_growth_prob",
-                "probability",
-                f"{m.label}: PPI growth probability",
-                lambda s, i=i: float(s.model.quarter.result.growth_prob[i]),
+                f"{m.name}_resourcing",
+                "× status quo",
+                f"{m.label}: drive (public and private contribution) relative to the status quo's",
+                lambda s, i=i: float(s.model.quarter.delivery.resourcing[i]),
                 "missions",
                 flow=True,
+            ),
+            Metric(
+                f"{m.name}_capacity",
+                "× status quo",
+                f"{m.label}: delivery capacity relative to the status quo's",
+                lambda s, i=i: float(s.model.capacity.capacity[i]),
+                "missions",
             ),
         ]
 
@@ -493,7 +499,7 @@ METRICS: tuple[Metric, ...] = _registry()
 
 METRIC_INDEX = {m.name: i for i, m in enumerate(METRICS)}
 
-_N_MISSION = 3 * len(missions())
+_N_MISSION = 4 * len(missions())
 _REST = METRICS[_N_MISSION:]
 _REST_STOCKS = [(i + _N_MISSION, m) for i, m in enumerate(_REST) if not m.flow]
 
@@ -516,7 +522,7 @@ class Recorder:
         values = self.values[row]
         values[:_N_MISSION] = _mission_block(snap)
         if row == 0:  # flows are undefined before the first quarter
-            values[2:_N_MISSION:3] = np.nan
+            values[2:_N_MISSION:4] = np.nan  # each mission's resourcing
             values[self._stock_columns] = [m.fn(snap) for _, m in _REST_STOCKS]
         else:
             values[_N_MISSION:] = [m.fn(snap) for m in _REST]

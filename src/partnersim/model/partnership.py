@@ -77,15 +77,16 @@ class PartnershipModel(mesa.Model):
     Args:
         scenario: the scenario; defaults to the status quo (declared defaults).
         rng: seed or generator; the single source of every random draw in the run.
-        structural: PPI structural parameters (α, α′, β) to use instead of the shipped
-            calibrated ones (for calibration and sensitivity studies).
+        fitted: delivery laws fitted to history and the status quo's reference drive, to use
+            instead of the shipped ``data/delivery.toml`` (for calibration).
         **params: parameter values overriding the scenario's (``start_steps`` as a mapping).
 
     Attributes:
         spec: the validated partnersim scenario (``scenario`` is its Mesa view).
         population: every actor's state arrays.
         network: the coordination network (arrays); ``graph`` is its networkx view.
-        engine: the PPI indicator engine.
+        engine: the PPI contribution engine; ``engine.I`` holds the indicators' levels.
+        capacity: the capacity engine that moves the indicators (one law per mission).
         recorder: outcomes recorded at step 0 and after every step.
         ledger: this quarter's money flows and the run's totals.
         quarter: the record of the last quarter simulated (``None`` before the first step).
@@ -98,7 +99,7 @@ class PartnershipModel(mesa.Model):
         scenario: Scenario | MesaScenarioBase | None = None,
         *,
         rng: Any = None,
-        structural: data.StructuralParameters | None = None,
+        fitted: data.DeliveryFit | None = None,
         **params: Any,
     ):
         if "seed" in params:  # Mesa's deprecated spelling
@@ -130,9 +131,7 @@ class PartnershipModel(mesa.Model):
         self._setup_missions()
         self._setup_budgets()
         self._setup_edges()
-        self.engine, self.functionaries = delivery.build_engine(
-            self, structural or data.structural_parameters()
-        )
+        self.engine, self.capacity, self.functionaries = delivery.build_engines(self, fitted)
         self._create_agents()
         self.monitoring = values["monitoring_quality"]
         self.ledger = Ledger()

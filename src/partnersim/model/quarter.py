@@ -20,6 +20,7 @@ from partnersim.schema.levers import LEVER_NAMES, PARAMETERS
 if TYPE_CHECKING:
     from partnersim.model.agents.business import Settlement, Starts
     from partnersim.model.agents.centre import Allocation
+    from partnersim.model.capacity import CapacityStep
     from partnersim.model.indicators import StepResult
     from partnersim.model.interaction import TieAggregates
     from partnersim.schema.scenario import Scenario
@@ -132,7 +133,11 @@ class Quarter:
     level_before: np.ndarray | None = None
     """Indicator levels before this quarter's change (``delivery.deliver``)."""
     result: StepResult | None = None
-    """What the indicator engine produced (``delivery.deliver``)."""
+    """What the contribution step produced, with each mission's drive (``delivery.deliver``)."""
+    drive: np.ndarray | None = None
+    """Per mission, effective money reaching it × workforce, £m (``delivery.deliver``)."""
+    delivery: CapacityStep | None = None
+    """Resourcing, capacity and the indicators in real units (``delivery.deliver``)."""
     improved: np.ndarray | None = None
     """Per council, whether its mission-average level rose (``local_authority.update_places``)."""
     spend_per_head: np.ndarray | None = None

@@ -1,10 +1,14 @@
-"""Shocks: an energy-price or pandemic shock, as the scenario's uncertainties set it (ODD §7.12).
+"""Shocks: energy-price, pandemic or plant-retirement shock, as the scenario sets it (ODD §7.12).
 
 ``shock = "energy_price"`` cuts growth by ``energy_growth_cut`` × ``shock_size`` at quarter
 ``shock_step`` + 1 and raises firms' hurdle rate by ``energy_hurdle_rise`` × size for
 ``duration`` quarters. ``"pandemic"`` cuts NHS RTT, school readiness and growth by
 ``pandemic_nhs_cut``, ``pandemic_opportunity_cut`` and ``pandemic_growth_cut`` (× size) and NHS
 delivery capacity by ``pandemic_capacity_cut`` × size for ``duration`` quarters.
+``"plant_retirement"`` retires clean plant worth ``retirement_cut`` × size percentage points of
+demand at once (the reference is the remaining AGR nuclear fleet). Indicators move in real units
+(:meth:`~partnersim.model.capacity.CapacityEngine.shift`) and then follow their laws: a cut to a
+level recovers as the law adjusts; retired plant stays retired.
 
 Source: sizes are assumptions (data/assumptions.toml, [shocks]); the pandemic's reference size
 is the 2020 fall in RTT performance and output.
@@ -40,11 +44,10 @@ def apply_shock(model: PartnershipModel, q: Quarter) -> None:
                 "opportunity": s.pandemic_opportunity_cut,
                 "growth": s.pandemic_growth_cut,
             },
+            "plant_retirement": {"clean_power": s.retirement_cut},
         }[u["shock"]]
         for name, cut in cuts.items():
-            i = MISSIONS.index(name)
-            m = model.missions[i]
-            model.engine.shift(i, -size * cut / (m.upper_bound - m.lower_bound))
+            model.capacity.shift(MISSIONS.index(name), -size * cut)
     if not start <= q.step < start + int(s.duration):
         return
     if u["shock"] == "energy_price":

@@ -25,8 +25,9 @@ class Streams:
     trust: np.random.Generator
     brokerage: np.random.Generator
     durability: np.random.Generator
+    delivery: np.random.Generator
 
     @classmethod
     def spawn(cls, rng: np.random.Generator) -> Streams:
         """Derive the streams from ``rng`` (deterministically)."""
-        return cls(*rng.spawn(8))
+        return cls(*rng.spawn(9))

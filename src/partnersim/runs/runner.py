@@ -109,7 +109,7 @@ def run_manifest(scenario: Scenario, seed: int | None = None) -> dict[str, Any]:
         "scenario_file": str(scenario.path) if scenario.path else None,
         "steps": scenario.steps,
         "start_quarter": data.start_quarter(),
-        "structural_parameters": data.structural_parameters().method,
+        "delivery_laws": data.delivery_fit().method,
         "assumptions": dict(scenario.assumptions),
         "versions": versions(),
     }

@@ -453,7 +453,51 @@ _SHIPPED_LEVERS: tuple[Parameter, ...] = (
     ),
 )
 
-SHOCKS = ("none", "energy_price", "pandemic")
+
+_FUNDERS = {
+    "growth": "HM Treasury and DSIT (R&D, infrastructure and skills budgets)",
+    "clean_power": "DESNZ (and the National Wealth Fund / Great British Energy capital)",
+    "safe_streets": "the Home Office (police grant and prevention programmes)",
+    "opportunity": "DfE (early-years entitlements and the schools budget)",
+    "nhs": "DHSC (the NHS England revenue and capital settlement)",
+}
+
+
+def _funding_lever(mission: str, funder: str) -> Parameter:
+    label = mission.replace("_", " ").capitalize()
+    return Parameter(
+        f"{mission}_funding",
+        Section.LEVERS,
+        float,
+        1.0,
+        0.5,
+        3.0,
+        unit="× the status quo's programme money for the mission",
+        label=f"{label} funding",
+        doc=(
+            f"Resources, not a recommendation: the programme money for the {label.lower()} "
+            "mission as a multiple of the status quo's, added to (or taken from) the mission's "
+            "budget every quarter and counted in its net fiscal cost. More money raises the "
+            "mission's drive, which builds delivery capacity with the mission's lag and moves "
+            "the indicator with diminishing returns (returns_concavity)."
+        ),
+        source=(
+            "Assumption (a resourcing choice); the response of each indicator to capacity is "
+            "fitted to its history or declared an uncertainty (docs/validation.md, ODD §7.8)."
+        ),
+        recommendation="Resources (what a package comes with; not one of the eight)",
+        instrument=f"Spending Review settlement for {funder}",
+        evidence=(
+            "Response per mission: fitted (NHS, to RTT against health spending 2007–19) or an "
+            "uncertainty (early_years_response, police_elasticity, growth_investment_effect); "
+            "curvature returns_concavity."
+        ),
+    )
+
+
+_SHIPPED_LEVERS = _SHIPPED_LEVERS + tuple(_funding_lever(m, f) for m, f in _FUNDERS.items())
+
+SHOCKS = ("none", "energy_price", "pandemic", "plant_retirement")
 
 _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
     Parameter(
@@ -606,7 +650,8 @@ _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
         doc=(
             "An exogenous shock: 'energy_price' cuts growth and raises firms' hurdle rates for a "
             "year; 'pandemic' cuts NHS performance, school readiness and growth and cuts NHS "
-            "capacity for a year."
+            "capacity for a year; 'plant_retirement' retires clean generating plant (the "
+            "remaining AGR nuclear fleet at size 1) ahead of its replacement."
         ),
         source="Assumption; sizes in data/assumptions.toml.",
     ),
@@ -776,6 +821,111 @@ _SHIPPED_UNCERTAINTIES: tuple[Parameter, ...] = (
             "The range spans the OBR's pre-pandemic (33.2 %, 2019-20) to forecast (37.7–38 %) "
             "tax take; it assumes extra output is taxed at the average rate."
         ),
+    ),
+    Parameter(
+        "returns_concavity",
+        Section.UNCERTAINTIES,
+        float,
+        0.0,
+        -1.0,
+        0.9,
+        unit="Box-Cox ρ of the response to capacity",
+        label="Returns to capacity",
+        doc=(
+            "Curvature of every mission's response to delivery capacity K: h(K) = (K^ρ − 1)/ρ "
+            "(ln K at 0). Below 1 returns diminish: doubling resources less than doubles the "
+            "gain; lower values saturate faster."
+        ),
+        source=(
+            "Assumption: the NHS response is fitted on the log scale (ρ = 0); no series "
+            "identifies the curvature away from the resourcing seen in history."
+        ),
+        plausible=(-0.5, 0.5),
+        evidence="No evidence on the curvature: from faster saturation than log to slower.",
+    ),
+    Parameter(
+        "police_elasticity",
+        Section.UNCERTAINTIES,
+        float,
+        -0.35,
+        -1.0,
+        0.0,
+        unit="% change in knife crime per 1 % more policing capacity",
+        label="Police elasticity",
+        doc=(
+            "Response of knife crime to policing and prevention capacity (log scale), used in "
+            "the safer-streets law and to net police numbers out of the fitted trend."
+        ),
+        source=(
+            "Draca, Machin & Witt (2011), AER 101(5): elasticity of crime with respect to "
+            "police of about −0.3 to −0.4 (data/capacity.toml)."
+        ),
+        plausible=(-0.6, -0.1),
+        evidence=(
+            "−0.3 to −0.4 is for a deployment surge in London; for headcount and for knife "
+            "crime it is less certain, so the range is wider on both sides."
+        ),
+    ),
+    Parameter(
+        "early_years_response",
+        Section.UNCERTAINTIES,
+        float,
+        5.0,
+        0.0,
+        20.0,
+        unit="percentage points of GLD per doubling of early-years capacity",
+        label="Early-years response",
+        doc=(
+            "Rise in the equilibrium share of children at a good level of development when "
+            "early-years capacity doubles (at the start level; logit scale)."
+        ),
+        source=(
+            "Assumption with a range: no UK series links early-years resourcing to the good "
+            "level of development (data/capacity.toml)."
+        ),
+        plausible=(2.0, 10.0),
+        evidence="No series identifies it; a range from small to large effects.",
+    ),
+    Parameter(
+        "growth_investment_effect",
+        Section.UNCERTAINTIES,
+        float,
+        1.5,
+        0.0,
+        4.0,
+        unit="output multiplier of mission investment after four years",
+        label="Investment multiplier",
+        doc=(
+            "Output gained per £ of extra productive mission investment after four years; the "
+            "growth law turns it into trend growth while capacity builds: response = multiplier "
+            "× mission investment's share of GDP ÷ 4 years, per unit of ln capacity."
+        ),
+        source=(
+            "IMF World Economic Outlook (Oct 2014), ch. 3: public investment multiplier about "
+            "0.4 in the first year and 1.5 after four years in advanced economies."
+        ),
+        plausible=(0.5, 2.5),
+        evidence="IMF (2014) central 1.5; lower where investment is poorly chosen or crowds out.",
+    ),
+    Parameter(
+        "power_demand_growth",
+        Section.UNCERTAINTIES,
+        float,
+        1.0,
+        -3.0,
+        5.0,
+        unit="% a year",
+        label="Power demand growth",
+        doc=(
+            "Growth of electricity demand, which the clean build must outpace for its share "
+            "to rise."
+        ),
+        source=(
+            "Assumption with a range: UK generation fell about 1.7 % a year 2014–24 (DUKES, "
+            "arithmetic in data/capacity.toml); electrification raises demand in the 2030s."
+        ),
+        plausible=(-0.5, 2.5),
+        evidence="From the 2014–24 fall continuing slowly to fast electrification.",
     ),
 )
 

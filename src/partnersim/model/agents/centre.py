@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from partnersim.data import MISSIONS
 from partnersim.model.agents.base import PartnershipAgent, column
 from partnersim.model.network import ActorKind, TieType
 
@@ -79,6 +80,8 @@ class Allocation:
     """Per mission: public finance available to back deals (co-investment and guarantee
     provisions), £m."""
     duplication: np.ndarray
+    extra_funding: np.ndarray | None = None
+    """Per mission, money added by the funding levers (negative: taken away), £m."""
     """Per mission: departmental money lost to duplicated, uncoordinated work, £m."""
     programme: np.ndarray | None = None
     """Ministries × missions programme allocation (set by :func:`finish_allocation`)."""
@@ -129,7 +132,10 @@ def allocate_budgets(model: PartnershipModel, q: Quarter) -> None:
         * (1.0 - coordination)
         * departmental.sum(axis=0)
     )
-    mission_budget = departmental.sum(axis=0) - duplication + pots
+    # Resources: the funding levers add (or take away) programme money per mission.
+    funding = np.array([lev[f"{m}_funding"] for m in MISSIONS])
+    extra = (funding - 1.0) * model.status_quo_mission_budget
+    mission_budget = np.maximum(departmental.sum(axis=0) - duplication + pots + extra, 0.0)
     deal_envelope = mission_budget * q.finance_effective * a.budget.deal_budget_share
     q.allocation = Allocation(
         envelope=envelope,
@@ -141,6 +147,7 @@ def allocate_budgets(model: PartnershipModel, q: Quarter) -> None:
         mission_budget=mission_budget,
         deal_envelope=deal_envelope,
         duplication=duplication,
+        extra_funding=extra,
     )
 
 
