@@ -11,6 +11,7 @@ import uuid
 
 import ipyvuetify as v
 import ipywidgets
+import numpy as np
 import pandas as pd
 import pytest
 import solara
@@ -458,20 +459,33 @@ def test_network_view_aggregates_and_keeps_positions(small_scenarios):
     assert len(full.names) > len(layout.names)
 
 
-def test_network_chart_encodes_trust_tie_count_and_kind():
-    from partnersim.plots.network import KIND_STYLE, network_chart
+def test_network_chart_draws_the_model_ties_and_every_kind_of_actor():
+    from partnersim.plots.network import network_chart
 
     model = PartnershipModel(Scenario.default().evolve(n_businesses=100), rng=2)
-    spec = network_chart(model, build_layout(model)).to_dict()
-    edges, points = spec["layer"]
-    assert edges["encoding"]["stroke"]["field"] == "trust"  # colour: mean trust
-    assert edges["encoding"]["strokeWidth"]["field"] == "ties"  # width: how many ties
-    assert edges["encoding"]["strokeWidth"]["legend"]["title"] == "active ties"
-    # colour and shape: the same field and legend title, so one legend shows both
-    colour, shape = points["encoding"]["color"], points["encoding"]["shape"]
-    assert colour["field"] == shape["field"] == "kind"
-    assert colour["legend"]["title"] == shape["legend"]["title"] == "actor"
-    assert shape["scale"]["range"] == [s[2] for s in KIND_STYLE.values()]
+    for _ in range(3):
+        model.step()
+    layout = build_layout(model)
+    _, ties = network_frames(model, layout)
+    # reference: the model's active ties between two different drawn groups, one by one
+    net, expected = model.network, {}
+    for src, dst, active, trust in zip(net.src, net.dst, net.active, net.trust, strict=True):
+        a, b = layout.group[src], layout.group[dst]
+        if active and a >= 0 and b >= 0 and a != b:
+            expected.setdefault((min(a, b), max(a, b)), []).append(trust)
+    assert expected, "no ties between groups: nothing is tested"
+    got = {(int(r.a), int(r.b)): (r.trust, r.ties) for r in ties.itertuples()}
+    assert got.keys() == expected.keys()
+    for pair, trusts in expected.items():
+        assert got[pair] == pytest.approx((sum(trusts) / len(trusts), len(trusts))), pair
+    # the chart draws exactly those groups of ties, and every node with its kind
+    rows = [r for d in network_chart(model, layout).to_dict()["datasets"].values() for r in d]
+    drawn_ties = sorted((r["trust"], r["ties"]) for r in rows if "ties" in r and "kind" not in r)
+    want = sorted(zip(ties["trust"], ties["ties"], strict=True))
+    assert len(drawn_ties) == len(want)
+    np.testing.assert_allclose(np.array(drawn_ties), np.array(want), atol=1e-5)
+    assert sorted(r["name"] for r in rows if "kind" in r) == sorted(layout.names)
+    assert {r["kind"] for r in rows if "kind" in r} == set(layout.kind_labels)
 
 
 def test_headline_numbers_are_labelled_from_the_metric_declarations():
