@@ -11,6 +11,7 @@ import uuid
 
 import ipyvuetify as v
 import ipywidgets
+import numpy as np
 import pandas as pd
 import pytest
 import solara
@@ -46,7 +47,7 @@ def kernel_ctx():
         with ctx:
             ctx.close()
     # a closed page's run stops after the quarter it is stepping
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while any(t.name.startswith("partnersim-live") for t in threading.enumerate()):
         assert time.monotonic() < deadline, "a live run kept stepping after its page closed"
         time.sleep(0.05)
@@ -81,6 +82,22 @@ def small_scenarios(tmp_path):
     return tmp_path
 
 
+@pytest.fixture
+def live_runs(monkeypatch) -> list[LiveRun]:
+    """Every LiveRun the page makes, newest last (so a test can ask the run, not the clock)."""
+    import partnersim.app.live as live
+
+    made: list[LiveRun] = []
+
+    class Recorded(LiveRun):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(live, "LiveRun", Recorded)
+    return made
+
+
 def texts(rc) -> str:
     """Every plain text shown (solara.Text renders as a span)."""
     return " ".join(" ".join(map(str, w.children)) for w in rc.find(v.Html, tag="span").widgets)
@@ -100,20 +117,15 @@ def shown_step(rc) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def settled_step(rc, quiet: float = 1.5, timeout: float = 60.0) -> int:
-    """The step shown once it has not changed for ``quiet`` seconds.
+def idle_step(rc, run: LiveRun, timeout: float = 120.0) -> int:
+    """The step shown once the run's worker has stopped and its last quarter is drawn.
 
-    Pause stops the run after the quarter being stepped or drawn, so one more may appear.
+    Pause stops the run after the quarter being stepped or drawn, so one more may appear; once
+    the worker has ended nothing steps the model until the next command.
     """
-    deadline = time.monotonic() + timeout
-    step, since = shown_step(rc), time.monotonic()
-    while time.monotonic() - since < quiet:
-        assert time.monotonic() < deadline, "the shown step never settled"
-        time.sleep(0.05)
-        now = shown_step(rc)
-        if now != step:
-            step, since = now, time.monotonic()
-    return step
+    assert run.wait_idle(timeout), "the run kept stepping"
+    wait_for(lambda: shown_step(rc) == run.model.steps, timeout, "the last quarter")
+    return shown_step(rc)
 
 
 def alerts(rc, css_class: str) -> list:
@@ -207,16 +219,33 @@ def test_sliders_show_the_loaded_scenario_values(kernel_ctx, small_scenarios, er
 # -- stepping, playing, resetting ---------------------------------------------------------------
 
 
-def test_step_runs_off_the_ui_thread_and_the_network_evolves(kernel_ctx, small_scenarios, errors):
+def test_step_runs_off_the_ui_thread_and_the_network_evolves(
+    kernel_ctx, small_scenarios, errors, monkeypatch
+):
+    # Hold every step until the clicks are done: if Step stepped on the clicking thread, the
+    # first click would wait for the gate (which opens only after the clicks), and the threads
+    # that stepped are recorded either way. (Mesa binds a model's step when it is made.)
+    gate, stepped_on = threading.Event(), []
+    real_step = PartnershipModel.step
+
+    def gated_step(model):
+        stepped_on.append(threading.current_thread())
+        gate.wait(60)
+        return real_step(model)
+
+    monkeypatch.setattr(PartnershipModel, "step", gated_step)
     _, rc = solara.render(LiveModel(folder=small_scenarios), handle_error=False)
     assert "quarter: start (step 0)" in texts(rc)
     nodes_before, ties_before = network_data(rc)
     missions_before = missions_data(rc)
-    started = time.monotonic()
     for _ in range(4):
         button(rc, "Step").click()  # returns at once: the worker thread steps
-    assert time.monotonic() - started < 5
+    assert shown_step(rc) == 0 and not gate.is_set()
+    gate.set()
     wait_for(lambda: shown_step(rc) == 4, what="four steps")
+    assert len(stepped_on) == 4
+    assert threading.current_thread() not in stepped_on
+    assert all(t.name.startswith("partnersim-live") for t in stepped_on)
     nodes_after, ties_after = network_data(rc)
     # the drawn network itself changed: ties brokered or dropped, trust moved, states changed
     assert ties_after != ties_before
@@ -228,8 +257,9 @@ def test_step_runs_off_the_ui_thread_and_the_network_evolves(kernel_ctx, small_s
     rc.close()
 
 
-def test_play_and_pause_with_no_delay(kernel_ctx, small_scenarios, errors):
+def test_play_and_pause_with_no_delay(kernel_ctx, small_scenarios, errors, live_runs):
     _, rc = solara.render(LiveModel(folder=small_scenarios), handle_error=False)
+    run = live_runs[-1]
     slider(rc, "Seconds between quarters").v_model = 0.0
     last = 0
     for cycle in range(3):
@@ -242,9 +272,9 @@ def test_play_and_pause_with_no_delay(kernel_ctx, small_scenarios, errors):
         wait_for(lambda last=last: (shown_step(rc) or 0) >= last + 2, what=f"play {cycle}")
         button(rc, "Pause").click()
         wait_for(lambda: button_label(rc) == "Play", what="the Play button")
-        paused = settled_step(rc)
-        time.sleep(0.5)
-        assert shown_step(rc) == paused, "a paused run kept stepping"
+        paused = idle_step(rc, run)  # the worker ended: a paused run no longer steps
+        assert not run.view.playing and run.model.steps == paused
+        assert run.view.running, "Pause should stop the run, not let it play to its end"
         assert paused > last
         last = paused
     assert not alerts(rc, "run-error")
@@ -378,11 +408,18 @@ def test_a_closed_run_stops_stepping():
     )
     run = LiveRun(model, delay=0.0)
     run.play()
-    time.sleep(0.2)
+    deadline = time.monotonic() + 120
+    while model.steps < 2:  # playing
+        assert time.monotonic() < deadline, "the run never played"
+        time.sleep(0.01)
     run.close()
-    assert run.wait_idle(30)
+    assert run.wait_idle(120), "a closed run kept stepping"
+    # its worker has ended, and commands to a closed run start none
     step = model.steps
-    time.sleep(0.2)
+    run.play()
+    run.step(3)
+    assert run.wait_idle(0)
+    assert not [t for t in threading.enumerate() if t.name == f"partnersim-live-{run.id}"]
     assert model.steps == step < 40
 
 
@@ -422,20 +459,33 @@ def test_network_view_aggregates_and_keeps_positions(small_scenarios):
     assert len(full.names) > len(layout.names)
 
 
-def test_network_chart_encodes_trust_tie_count_and_kind():
-    from partnersim.plots.network import KIND_STYLE, network_chart
+def test_network_chart_draws_the_model_ties_and_every_kind_of_actor():
+    from partnersim.plots.network import network_chart
 
     model = PartnershipModel(Scenario.default().evolve(n_businesses=100), rng=2)
-    spec = network_chart(model, build_layout(model)).to_dict()
-    edges, points = spec["layer"]
-    assert edges["encoding"]["stroke"]["field"] == "trust"  # colour: mean trust
-    assert edges["encoding"]["strokeWidth"]["field"] == "ties"  # width: how many ties
-    assert edges["encoding"]["strokeWidth"]["legend"]["title"] == "active ties"
-    # colour and shape: the same field and legend title, so one legend shows both
-    colour, shape = points["encoding"]["color"], points["encoding"]["shape"]
-    assert colour["field"] == shape["field"] == "kind"
-    assert colour["legend"]["title"] == shape["legend"]["title"] == "actor"
-    assert shape["scale"]["range"] == [s[2] for s in KIND_STYLE.values()]
+    for _ in range(3):
+        model.step()
+    layout = build_layout(model)
+    _, ties = network_frames(model, layout)
+    # reference: the model's active ties between two different drawn groups, one by one
+    net, expected = model.network, {}
+    for src, dst, active, trust in zip(net.src, net.dst, net.active, net.trust, strict=True):
+        a, b = layout.group[src], layout.group[dst]
+        if active and a >= 0 and b >= 0 and a != b:
+            expected.setdefault((min(a, b), max(a, b)), []).append(trust)
+    assert expected, "no ties between groups: nothing is tested"
+    got = {(int(r.a), int(r.b)): (r.trust, r.ties) for r in ties.itertuples()}
+    assert got.keys() == expected.keys()
+    for pair, trusts in expected.items():
+        assert got[pair] == pytest.approx((sum(trusts) / len(trusts), len(trusts))), pair
+    # the chart draws exactly those groups of ties, and every node with its kind
+    rows = [r for d in network_chart(model, layout).to_dict()["datasets"].values() for r in d]
+    drawn_ties = sorted((r["trust"], r["ties"]) for r in rows if "ties" in r and "kind" not in r)
+    want = sorted(zip(ties["trust"], ties["ties"], strict=True))
+    assert len(drawn_ties) == len(want)
+    np.testing.assert_allclose(np.array(drawn_ties), np.array(want), atol=1e-5)
+    assert sorted(r["name"] for r in rows if "kind" in r) == sorted(layout.names)
+    assert {r["kind"] for r in rows if "kind" in r} == set(layout.kind_labels)
 
 
 def test_headline_numbers_are_labelled_from_the_metric_declarations():
@@ -491,10 +541,8 @@ def test_no_dashboard_module_imports_the_command_line():
 def test_compare_page_runs_two_scenarios(kernel_ctx, small_scenarios):
     _, rc = solara.render(ComparePage(folder=small_scenarios), handle_error=False)
     rc.find(v.Btn, children=["Run"]).widget.click()
-    deadline = time.time() + 120
-    while not rc.find(ipywidgets.Image).widgets:  # the figure appears when the runs finish
-        assert time.time() < deadline, "compare did not finish"
-        time.sleep(0.2)
+    # the figure appears when the runs finish
+    wait_for(lambda: rc.find(ipywidgets.Image).widgets, 600, "the comparison")
     rc.close()
 
 

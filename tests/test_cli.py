@@ -44,9 +44,26 @@ def assert_clean_failure(result: subprocess.CompletedProcess, *fragments: str) -
 
 
 def test_validate_ok():
-    result = cli("validate", *[str(p) for p in sorted((ROOT / "scenarios").glob("*.toml"))])
+    from partnersim import Scenario
+
+    files = sorted((ROOT / "scenarios").glob("*.toml"))
+    result = cli("validate", *[str(p) for p in files])
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("ok  ") == 9
+    # one line per file, in order, naming the file, its scenario and that scenario's hash
+    expected = []
+    for path in files:
+        scenario = Scenario.from_toml(path)
+        expected.append(f"ok  {path}  ({scenario.name}, hash {scenario.content_hash})")
+    assert result.stdout.splitlines() == expected
+
+
+def test_validate_reports_a_bad_file_among_good_ones(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[levers]\norchestration = 7\n", encoding="utf-8")
+    good = ROOT / "scenarios" / "mission_driven.toml"
+    result = cli("validate", str(good), str(bad))
+    assert_clean_failure(result, "bad.toml", "orchestration")
+    assert "ok  " not in result.stdout
 
 
 def test_run_writes_results_and_prints_the_table(tmp_path):
@@ -66,7 +83,12 @@ def test_run_writes_results_and_prints_the_table(tmp_path):
     assert len(summary) == 2
     assert list(summary["seed"]) == manifest["seeds"]
     assert manifest["scenarios"][0]["scenario"] == "tiny"
-    assert "git_commit" in manifest["provenance"] or "host" in manifest["provenance"]
+    # this checkout is a git repository: the manifest names the commit the results came from
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert manifest["provenance"]["git_commit"] == head.stdout.strip()
+    assert isinstance(manifest["provenance"]["git_dirty"], bool)
     for text in ("P(met)", "Growth", "NHS", "Private mission investment", "Guarantee payouts"):
         assert text in result.stdout
     # No temporary folders are left beside the results.

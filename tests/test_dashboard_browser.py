@@ -152,42 +152,61 @@ def kpi(page: Page, label: str) -> str:
     return page.locator(".kpi", has_text=f"{label}:").first.inner_text()
 
 
+def wait_until(condition, timeout: float = 120.0, what: str = "the page"):
+    """Poll ``condition`` (e.g. a screenshot comparison) until it holds; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+    return value
+
+
+def drawn(chart) -> bytes:
+    """A screenshot of ``chart`` once it has stopped changing (Vega draws asynchronously)."""
+    shots = [chart.screenshot()]
+
+    def steady() -> bool:
+        shots.append(chart.screenshot())
+        return shots[-1] == shots[-2]
+
+    wait_until(steady, what="the chart to be drawn")
+    return shots[-1]
+
+
 def test_live_page_steps_a_changed_scenario(dashboard, watched, tmp_path):
     page, _ = watched
     page.set_viewport_size({"width": 1500, "height": 1100})
     page.goto(dashboard)
     expect(page.locator(".kpi", has_text="quarter: start (step 0)")).to_be_visible(timeout=90_000)
     charts = page.locator(".vega-embed")
-    expect(charts.first).to_be_visible(timeout=60_000)
-    page.wait_for_timeout(1500)
-    network_before = charts.nth(0).screenshot()
-    missions_before = charts.nth(1).screenshot()
+    expect(charts.nth(1).locator("canvas, svg").first).to_be_visible(timeout=60_000)
+    network_before = drawn(charts.nth(0))
+    missions_before = drawn(charts.nth(1))
     trust_before = kpi(page, MEAN_TRUST)
 
     slider = page.locator('[data-parameter="orchestration"] [role="slider"]').first
     slider.focus()
     slider.press("End")  # orchestration to its maximum: a new run of the changed scenario
     expect(slider).to_have_attribute("aria-valuenow", "1")
-    page.wait_for_timeout(1000)
-    expect(page.locator(".kpi", has_text="quarter: start (step 0)")).to_be_visible()
-    notice = page.locator(".run-notice")
-    expect(notice).to_contain_text("(orchestration) set to 1")
+    notice = page.locator(".run-notice")  # shown only once the new run has replaced the old
+    expect(notice).to_contain_text("(orchestration) set to 1", timeout=60_000)
     expect(notice).to_contain_text("the run restarted from the start of 2024Q3 (step 0)")
+    expect(page.locator(".kpi", has_text="quarter: start (step 0)")).to_be_visible()
 
     step = page.get_by_role("button", name="Step")
     for i in range(1, 7):
         step.click()
         expect(page.locator(".kpi", has_text=f"(step {i})")).to_be_visible(timeout=60_000)
-    page.wait_for_timeout(1500)
-    assert charts.nth(0).screenshot() != network_before, "the network did not change"
-    assert charts.nth(1).screenshot() != missions_before, "the mission charts did not change"
+    # the charts are redrawn after the numbers: wait (generously) for them to change
+    wait_until(lambda: drawn(charts.nth(0)) != network_before, what="the network to change")
+    wait_until(lambda: drawn(charts.nth(1)) != missions_before, what="the missions to change")
     assert kpi(page, MEAN_TRUST) != trust_before
     assert page.locator(".lever-error, .scenario-error").count() == 0
     page.screenshot(path=str(tmp_path / "live.png"), full_page=True)
     if os.environ.get("PARTNERSIM_SCREENSHOT"):  # the README's picture, from the top
         page.evaluate("document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
         page.evaluate("window.scrollTo(0, 0)")
-        page.wait_for_timeout(500)
+        page.wait_for_function("window.scrollY === 0")
         page.screenshot(path=os.environ["PARTNERSIM_SCREENSHOT"], full_page=False)
 
 
@@ -196,13 +215,17 @@ def shown_step(page: Page) -> int:
     return int(text.rsplit("(step ", 1)[1].rstrip(")"))
 
 
-def settled_step(page: Page, quiet: float = 2.0, timeout: float = 60.0) -> int:
-    """The step shown once it has not changed for ``quiet`` seconds."""
+def settled_step(page: Page, quiet: float, timeout: float = 600.0) -> int:
+    """The step shown once it has not changed for ``quiet`` seconds.
+
+    Choose ``quiet`` as several times the time a quarter took on this machine while playing:
+    a run still playing would then show a new quarter within it, however slow the machine.
+    """
     deadline = time.monotonic() + timeout
     step, since = shown_step(page), time.monotonic()
     while time.monotonic() - since < quiet:
         assert time.monotonic() < deadline, "the shown step never settled"
-        page.wait_for_timeout(100)
+        time.sleep(0.1)
         now = shown_step(page)
         if now != step:
             step, since = now, time.monotonic()
@@ -221,13 +244,21 @@ def test_live_page_plays_and_pauses_with_no_delay(dashboard, watched):
     for _ in range(2):
         page.get_by_role("button", name="Play").click()
         expect(page.get_by_role("button", name="Pause")).to_be_visible(timeout=30_000)
+        started = time.monotonic()
         expect(page.locator(".kpi", has_text=f"(step {last + 3})")).to_be_visible(timeout=90_000)
+        # at most this long per quarter while playing here (three or more were shown)
+        per_quarter = (time.monotonic() - started) / 2
+        at_pause = shown_step(page)
         page.get_by_role("button", name="Pause").click()
         expect(page.get_by_role("button", name="Play")).to_be_visible(timeout=30_000)
-        paused = settled_step(page)  # the quarter being drawn at Pause may still appear
-        page.wait_for_timeout(1000)
-        assert shown_step(page) == paused, "a paused run kept stepping"
+        expect(page.get_by_role("button", name="Step")).to_be_enabled(timeout=30_000)
+        # the quarter being drawn at Pause may still appear; after that, nothing for many
+        # quarters' time (a run still playing would have shown several more)
+        paused = settled_step(page, quiet=max(2.0, 5 * per_quarter))
         assert paused >= last + 3
+        # the quarter being stepped, and one the page had not yet drawn, may follow; no more
+        assert paused <= at_pause + 2, f"paused at step {at_pause}, stopped at {paused}"
+        assert page.locator(".run-complete").count() == 0, "the run played to its end"
         last = paused
     assert page.locator(".run-error, .lever-error, .scenario-error").count() == 0
 

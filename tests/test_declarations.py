@@ -222,3 +222,22 @@ def test_no_module_keys_behaviour_on_a_parameter_name():
             if needle in text:
                 offenders.append(f"{path.relative_to(ROOT)}: {needle}")
     assert not offenders, offenders
+
+
+def test_mission_outcome_suffixes_are_spelled_only_where_declared():
+    """Per-mission columns are named by ``mission_column``, not by hand (``f"{m}_met"``)."""
+    import ast
+
+    declared = ROOT / "src" / "partnersim" / "runs" / "outcomes.py"
+    suffixes = tuple(f"_{kind}" for kind in MISSION_KINDS)
+    offenders = []
+    for path in (ROOT / "src" / "partnersim").rglob("*.py"):
+        if path == declared:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.JoinedStr):  # f-strings: a mission name, then a suffix
+                continue
+            for part in node.values:
+                if isinstance(part, ast.Constant) and str(part.value).endswith(suffixes):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {part.value!r}")
+    assert not offenders, offenders

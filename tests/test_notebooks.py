@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -17,6 +15,14 @@ SMALL = {
     "PARTNERSIM_NB_POINTS": "12",
     "PARTNERSIM_NB_SOBOL": "4",
     "PARTNERSIM_NB_REPLICATIONS": "1",
+}
+SIZES_PRINTED = {
+    # what each notebook's first code cell prints from the sizes it read: proof that the kernel
+    # ran at the test's sizes (a notebook that ignored them would print its defaults)
+    "01": "3 seeds, 150 business agents",
+    "02": "3 seeds, 150 business agents",
+    "03": "12 LHS points and a Sobol' base sample of 4, 1 seeds each; 150 business agents",
+    "04": "3 seeds, 150 business agents",
 }
 
 
@@ -49,5 +55,12 @@ def test_notebook_runs(path, monkeypatch):
         for o in c.outputs
         if o.output_type == "error"
     ]
-    assert not errors
-    assert os.environ["PARTNERSIM_NB_SEEDS"] == "3"
+    assert not errors, [f"{e.ename}: {e.evalue}" for e in errors]
+    printed = "".join(
+        o.get("text", "")
+        for c in book.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "stream"
+    )
+    assert SIZES_PRINTED[path.stem[:2]] in printed, printed[:500]

@@ -297,7 +297,9 @@ def compare_sweeps(
         notes = check_same_design(a, b)
     except DesignMismatch as exc:
         fail(str(exc))
-    wanted = outcome or [f"{m}_met" for m in data.MISSIONS] + list(analysis.OUTCOMES)
+    from partnersim.runs.outcomes import mission_column
+
+    wanted = outcome or [mission_column(m, "met") for m in data.MISSIONS] + list(analysis.OUTCOMES)
     columns = set(a.run_columns())
     unknown = [o for o in wanted if o not in columns]
     if outcome and unknown:

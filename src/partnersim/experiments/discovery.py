@@ -125,10 +125,13 @@ class Condition:
 
 def mission_conditions(missions: Iterable[str]) -> list[tuple[str, Condition]]:
     """For each mission, its target met and its target missed, with a label for each."""
+    from partnersim.runs.outcomes import mission_column
+
     out = []
     for m in missions:
-        out.append((f"{m}: target met", Condition(f"{m}_met", "==", 1.0)))
-        out.append((f"{m}: target missed", Condition(f"{m}_met", "==", 0.0)))
+        met = mission_column(m, "met")
+        out.append((f"{m}: target met", Condition(met, "==", 1.0)))
+        out.append((f"{m}: target missed", Condition(met, "==", 0.0)))
     return out
 
 
@@ -621,7 +624,16 @@ def search(
             + _suggest(condition.outcome, numeric)
         )
     names = [f["name"] for f in results.manifest["factors"]]
-    mission = condition.outcome.removesuffix("_met") if condition.outcome.endswith("_met") else None
+    from partnersim.runs.outcomes import OUTCOME_INDEX, mission_column
+
+    declared = OUTCOME_INDEX.get(condition.outcome)
+    mission = (
+        declared.mission
+        if declared is not None
+        and declared.mission is not None
+        and condition.outcome == mission_column(declared.mission, "met")
+        else None
+    )
     x = runs[names].reset_index(drop=True)
     for f in results.manifest["factors"]:
         if f["values"] is not None:  # a list factor: its values, not a range between them

@@ -151,7 +151,9 @@ def build(
 
 
 def _met_box(found: Sequence[Search], mission: str) -> DiscoveryBox | None:
-    target = Condition(f"{mission}_met", "==", 1.0)
+    from partnersim.runs.outcomes import mission_column
+
+    target = Condition(mission_column(mission, "met"), "==", 1.0)
     return next((s.prim for s in found if s.condition == target), None)
 
 
