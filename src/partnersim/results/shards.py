@@ -302,9 +302,13 @@ def repair(folder: Path) -> list[str]:
     if damage.missing:
         notes.append(f"missing parts, their runs run again: {_names(damage.missing)}")
     if moved:
-        notes.append(f"damaged parts moved into {QUARANTINE}/, their runs run again: {_names(moved)}")
+        notes.append(
+            f"damaged parts moved into {QUARANTINE}/, their runs run again: {_names(moved)}"
+        )
     if stray:
-        notes.append(f"parts not recorded in the manifest moved into {QUARANTINE}/: {_names(stray)}")
+        notes.append(
+            f"parts not recorded in the manifest moved into {QUARANTINE}/: {_names(stray)}"
+        )
     return notes
 
 
