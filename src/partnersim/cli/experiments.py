@@ -342,10 +342,14 @@ def compare_sweeps(
     wanted = [o for o in wanted if o in columns]
     per_point = point_differences(a, b, wanted)
     target = out or Path("results") / f"compare-{first.name}-vs-{second.name}"
+    from partnersim.results.shards import write_bytes_synced
+
     target.mkdir(parents=True, exist_ok=True)
-    per_point.to_csv(target / "differences_by_point.csv", index=False)
+    write_bytes_synced(
+        per_point.to_csv(index=False).encode("utf-8"), target / "differences_by_point.csv"
+    )
     table = summary(per_point)
-    table.to_csv(target / "differences.csv", index=False)
+    write_bytes_synced(table.to_csv(index=False).encode("utf-8"), target / "differences.csv")
     ma, mb = a.manifest, b.manifest
     typer.echo(
         f"B − A: {mb['scenario']} − {ma['scenario']}, {ma['design']} design, "
