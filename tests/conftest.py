@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,8 @@ def load(name: str) -> Scenario:
     return Scenario.from_toml(ROOT / "scenarios" / f"{name}.toml")
 
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("PARTNERSIM_CHROMIUM", "/usr/bin/chromium")
+"""Debian's Chromium (scripts/test.sh installs it where missing, or says how)."""
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root
     "--disable-gpu",

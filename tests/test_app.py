@@ -719,3 +719,51 @@ def test_results_columns_have_labels_with_units():
     ):
         label, unit = describe(column)
         assert label != column and unit, column
+
+
+def type_folder(rc, text: str) -> str:
+    """Type a path into the sweep explorer's folder box; return the errors shown."""
+    field = rc.find(v.TextField).widget
+    field.v_model = text
+    field.fire_event("focusout", None)
+    return " ".join(str(w.children) for w in rc.find(v.Alert, type="error").widgets)
+
+
+def test_the_sweep_explorer_opens_nothing_outside_the_results_folder(
+    kernel_ctx, sweep_results, tmp_path
+):
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(sweep_results / "s-run", outside)  # a real sweep, but outside the root
+    (sweep_results / "link").symlink_to(outside)
+    _, rc = solara.render(SweepExplorer(root=sweep_results), handle_error=False)
+    refusals = {}
+    for typed in ("/etc", "../../..", str(outside), "link", "/no/such/folder", "s-run/../.."):
+        refusals[typed] = type_folder(rc, typed)
+        assert "only folders inside the results folder" in refusals[typed], typed
+        assert "runs shown" not in texts(rc), typed
+    # The same words whether or not the path exists (nothing is revealed about the server).
+    assert refusals["/etc"].replace("/etc", "X") == refusals["/no/such/folder"].replace(
+        "/no/such/folder", "X"
+    )
+    assert type_folder(rc, "s-run") == ""  # a folder inside the root opens
+    assert "8 of 8 runs shown" in texts(rc)
+    assert type_folder(rc, str(sweep_results / "s-run")) == ""  # absolute, but inside
+    rc.close()
+
+
+@pytest.mark.parametrize("content", [b"null", b"\xff\xfe garbage", b'{"kind": "sweep"}'])
+def test_the_sweep_explorer_shows_a_message_for_a_malformed_manifest(
+    kernel_ctx, sweep_results, content
+):
+    bad = sweep_results / "bad"
+    shutil.copytree(sweep_results / "s-run", bad)
+    try:
+        (bad / "manifest.json").write_bytes(content)
+        _, rc = solara.render(SweepExplorer(root=sweep_results), handle_error=False)
+        shown = type_folder(rc, "bad")
+        assert "bad: cannot be read as sweep results" in shown
+        assert "not a partnersim manifest" in shown or "lacks the key" in shown
+        assert "\\xff" not in shown and "0xff" not in shown  # no bytes of the file echoed
+        rc.close()
+    finally:
+        shutil.rmtree(bad)

@@ -3,6 +3,8 @@ compare-sweeps."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -155,6 +157,17 @@ def test_rerun_is_bitwise_identical_even_from_a_copied_folder(sweeps, tmp_path):
     frame = pd.read_parquet(part)
     frame.loc[0, "mean_trust_final"] += 1e-12
     frame.to_parquet(part, index=False)
+    # altered after it was written: its checksum no longer matches, and nothing is compared
+    with pytest.raises(results.DamagedFolder, match=f"runs/{part.name} is damaged"):
+        rerun(changed, tmp_path / "vs-damaged", backend="serial")
+    # a different result recorded as such (as another machine might have produced it)
+    ledger = changed / "shards.jsonl"
+    lines = [json.loads(line) for line in ledger.read_text().splitlines()]
+    data = part.read_bytes()
+    for line in lines:
+        if line["part"] == part.name:
+            line["runs"].update(sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+    ledger.write_text("".join(json.dumps(line) + "\n" for line in lines))
     done = rerun(changed, tmp_path / "vs-changed", backend="serial")
     assert not done.identical
     assert any("mean_trust_final differs in 1 rows" in d for d in done.differences)

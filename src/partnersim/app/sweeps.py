@@ -33,12 +33,14 @@ MAX_CATEGORIES = len(OKABE_ITO)
 
 def sweep_folders(root: Path) -> dict[str, Path]:
     """Sweep results folders under ``root`` (one level deep), newest first."""
+    from partnersim import results
+
     found = []
     for manifest in root.glob("*/manifest.json"):
         try:
-            if json.loads(manifest.read_text(encoding="utf-8")).get("kind") == "sweep":
+            if results.read_manifest(manifest.parent).get("kind") == "sweep":
                 found.append(manifest.parent)
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # not a (readable) partnersim manifest: not offered
             continue
     return {p.name: p for p in sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)}
 
@@ -319,6 +321,24 @@ def scatter(
 # -- the page -----------------------------------------------------------------------------------
 
 
+OUTSIDE = Path("/nonexistent/outside-the-results-folder")
+"""Marks a typed path that is outside the results folder (never opened)."""
+
+
+def inside(root: Path, typed: str) -> Path | None:
+    """The folder ``typed`` names, resolved, if it lies inside ``root``; otherwise None.
+
+    ``typed`` is a path relative to ``root`` or an absolute one; symbolic links and ``..``
+    are resolved first, so neither can lead out of ``root``.
+    """
+    base = root.resolve()
+    try:
+        path = (base / typed.strip()).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return path if path.is_relative_to(base) and path != base else None
+
+
 @solara.component
 def SweepExplorer(root: Path | None = None):
     """Pick a sweep folder, an outcome, a factor on the x axis and one for colour."""
@@ -326,25 +346,41 @@ def SweepExplorer(root: Path | None = None):
     folders = sweep_folders(root)
     choice, set_choice = solara.use_state(next(iter(folders), None))
     custom, set_custom = solara.use_state("")
-    path = Path(custom) if custom else (folders.get(choice) if choice else None)
+    path = (
+        (inside(root, custom) or OUTSIDE) if custom else (folders.get(choice) if choice else None)
+    )
 
     def load():
         if path is None:
             return None, None
+        if path is OUTSIDE:
+            # The same words whether or not the path exists: the page reveals nothing of the
+            # server's files outside the results folder.
+            return None, (
+                f"{custom!r}: only folders inside the results folder ({root}) can be opened; "
+                "give a folder name or path inside it"
+            )
         from partnersim import results
 
         try:
             return results.load(path), None
         except (OSError, ValueError, KeyError) as exc:
-            return None, f"{path}: cannot be read as sweep results ({exc})"
+            what = str(exc) if isinstance(exc, results.ResultsError) else type(exc).__name__
+            return (
+                None,
+                f"{path.name}: cannot be read as sweep results ({what})",
+            )
 
-    loaded, error = solara.use_memo(load, dependencies=[str(path)])
+    loaded, error = solara.use_memo(load, dependencies=[str(path), custom])
     solara.Markdown("## Sweep explorer")
     with solara.Row():
         if folders:
             solara.Select("Results folder", values=list(folders), value=choice, on_value=set_choice)
         solara.InputText(
-            "…or a folder path", value=custom, on_value=set_custom, continuous_update=False
+            f"…or a folder inside {root}",
+            value=custom,
+            on_value=set_custom,
+            continuous_update=False,
         )
     if error:
         solara.Error(error)

@@ -50,6 +50,12 @@ app.command()(dashboard.dashboard)
 
 def main() -> None:
     """Console-script entry point."""
+    import signal
+
+    # A file-size limit (ulimit -f) otherwise kills the process with SIGXFSZ; ignored, the
+    # write fails with EFBIG and the command exits with a message.
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         app()  # typer's standalone mode always ends in SystemExit
     except KeyboardInterrupt:

@@ -32,30 +32,69 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
 
 def fail(message: str) -> NoReturn:
     """Print ``partnersim: error: MESSAGE`` on stderr and exit with status 2."""
-    typer.echo(f"partnersim: error: {message}", err=True)
+    typer.echo(f"partnersim: error: {cap(message)}", err=True)
     raise typer.Exit(2)
 
 
 def clean_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn input and output errors into one message and exit status 2 (130 on Ctrl-C)."""
+    """Turn input and output errors into one message and exit status 2 (130 on Ctrl-C).
+
+    File-system errors (permission denied, no space left, file too large, a name too long,
+    a symlink loop) name the file and the reason, without a traceback.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except ScenarioError as exc:
-            fail(str(exc))
+            fail(cap(str(exc)))
+        except RecursionError:
+            fail("the input nests too deeply to process (e.g. an `extends` chain or a table)")
         except Exception as exc:
             if raised(exc, INPUT_ERRORS):
-                fail(str(exc))
-            if isinstance(exc, PermissionError):
-                fail(f"{exc.filename}: permission denied")
+                fail(cap(str(exc)))
+            if isinstance(exc, OSError) and exc.strerror and not isinstance(exc, BrokenPipeError):
+                where = f"{_short(exc.filename)}: " if exc.filename else ""
+                fail(f"{where}{exc.strerror.lower()}")
             raise
         except KeyboardInterrupt:
-            typer.echo("partnersim: interrupted; no partial results were written", err=True)
+            note = INTERRUPT_NOTES.get(fn.__name__)
+            typer.echo(f"partnersim: interrupted{'; ' + note if note else ''}", err=True)
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+_WHOLE = (
+    "results folders are renamed into place only when complete, so {} is as it was before "
+    "(an earlier result, or nothing)"
+)
+INTERRUPT_NOTES = {
+    "run": _WHOLE.format("--out"),
+    "compare": _WHOLE.format("--out"),
+    "report": _WHOLE.format("the sweep's report/ folder"),
+}
+"""What an interrupted command left on disk, for the commands that write folders whole."""
+
+MESSAGE_LIMIT = 4000
+"""Longest error message printed, in characters; the rest is counted, not shown."""
+
+
+def cap(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``message``, cut to ``limit`` characters with a count of the lines left out."""
+    if len(message) <= limit:
+        return message
+    kept = message[:limit].rsplit("\n", 1)[0] if "\n" in message[:limit] else message[:limit]
+    left = message[len(kept) :].removeprefix("\n")
+    return (
+        f"{kept}\n... and {left.count(chr(10)) + 1} more line(s), {len(left)} characters, not shown"
+    )
+
+
+def _short(name: Any) -> str:
+    text = str(name)
+    return text if len(text) <= 200 else f"{text[:100]}...{text[-60:]} ({len(text)} characters)"
 
 
 @contextlib.contextmanager

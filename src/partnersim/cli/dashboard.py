@@ -34,6 +34,33 @@ def missing_assets() -> list[str]:
     return [p for p in REQUIRED_ASSETS if not (cache / p / "package.json").exists()]
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address or ``localhost`` (names are not resolved)."""
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve anywhere
+
+
+def _die_with_parent() -> None:
+    """In the server's process, before it starts: end it when this command dies (Linux).
+
+    The server runs in a session of its own (so a Ctrl-C reaches it once, through this
+    command); without this, a ``kill -9`` of the command would leave it serving.
+    """
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @clean_errors
 def dashboard(
     host: Annotated[
@@ -44,10 +71,26 @@ def dashboard(
         Path, typer.Option("--scenarios", help="Folder of scenario files to offer.")
     ] = Path("scenarios"),
     results: Annotated[
-        Path, typer.Option("--results", help="Folder of sweep results to explore.")
+        Path,
+        typer.Option(
+            "--results",
+            help="Folder of sweep results to explore (the explorer opens nothing outside it).",
+        ),
     ] = Path("results"),
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Allow --host to be a non-loopback address. The dashboard has no login: "
+            "anyone who can reach the port can run models and read the results folder.",
+        ),
+    ] = False,
 ) -> None:
-    """Serve the Solara dashboard: live model, scenario comparison, sweep explorer."""
+    """Serve the Solara dashboard: live model, scenario comparison, sweep explorer.
+
+    It binds to 127.0.0.1 by default. Binding to any other address needs --allow-remote, and
+    prints a warning: the dashboard has no authentication.
+    """
     import os
     import signal
     import subprocess
@@ -62,6 +105,19 @@ def dashboard(
         )
     if not scenarios.is_dir():
         fail(f"--scenarios: {scenarios} is not a folder")
+    if not is_loopback(host):
+        if not allow_remote:
+            fail(
+                f"--host {host}: not a loopback address, so other machines could reach the "
+                "dashboard, which has no login; add --allow-remote to do so knowingly, or use "
+                "an SSH tunnel to 127.0.0.1"
+            )
+        typer.echo(
+            f"partnersim: WARNING: serving on {host}, a non-loopback address, with no "
+            "authentication: anyone who can reach this port can run models and read "
+            f"{results.resolve()}",
+            err=True,
+        )
     env = {
         **os.environ,
         "PARTNERSIM_SCENARIOS": str(scenarios.resolve()),
@@ -85,12 +141,13 @@ def dashboard(
         "--no-check-version",
     ]
     typer.echo(f"partnersim dashboard on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    server = subprocess.Popen(command, env=env, start_new_session=True)
+    server = subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=_die_with_parent)
 
-    def stop(signum, frame):  # pass Ctrl-C and termination on to the server
+    def stop(signum, frame):  # pass Ctrl-C, termination and hang-up on to the server
         server.send_signal(signal.SIGTERM)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)  # the terminal was closed
     code = server.wait()
     raise typer.Exit(0 if code in (0, -signal.SIGTERM, 128 + signal.SIGTERM) else code)

@@ -42,7 +42,7 @@ def sweep(
 
     loaded = SweepSpec.from_toml(spec)
     folder = out or Path("results") / f"{loaded.name}-{loaded.content_hash}"
-    _run_sweep(loaded, folder, workers, backend, scheduler, chunk, quiet)
+    _run_sweep(loaded, folder, workers, backend, scheduler, chunk, quiet, "partnersim sweep")
 
 
 @clean_errors
@@ -57,12 +57,17 @@ def resume(
     quiet: QuietOpt = False,
 ) -> None:
     """Finish an interrupted sweep: run only the runs missing from FOLDER."""
+    from partnersim import results as res
     from partnersim.experiments.sweep.execute import load_spec
 
-    _run_sweep(load_spec(folder), folder, workers, backend, scheduler, chunk, quiet)
+    with res.locked(folder, "partnersim resume"):  # the spec is read under the lock too
+        spec = load_spec(folder)
+    _run_sweep(spec, folder, workers, backend, scheduler, chunk, quiet, "partnersim resume")
 
 
-def _run_sweep(spec, folder: Path, workers, backend, scheduler, chunk, quiet: bool) -> None:
+def _run_sweep(
+    spec, folder: Path, workers, backend, scheduler, chunk, quiet: bool, command: str
+) -> None:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -104,6 +109,9 @@ def _run_sweep(spec, folder: Path, workers, backend, scheduler, chunk, quiet: bo
         state["done"] += n
         progress.advance(task, n)
 
+    def on_note(note: str) -> None:
+        typer.echo(f"{spec.name}: {note}", err=True)
+
     if scheduler or backend == "dask":
         where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
         typer.echo(f"{spec.name}: connecting to {where} ...", err=True)
@@ -117,14 +125,12 @@ def _run_sweep(spec, folder: Path, workers, backend, scheduler, chunk, quiet: bo
             chunk_size=chunk,
             on_start=on_start,
             on_progress=on_progress,
+            on_note=on_note,
+            command=command,
         )
     except KeyboardInterrupt:
         progress.stop()
-        typer.echo(
-            f"partnersim: interrupted after {state['done']} of {state['todo']} runs; finished runs "
-            f"are saved. Continue with: partnersim resume {folder}",
-            err=True,
-        )
+        typer.echo(f"partnersim: {_interrupted(folder, state)}", err=True)
         raise typer.Exit(130) from None
     finally:
         progress.stop()
@@ -135,6 +141,26 @@ def _run_sweep(spec, folder: Path, workers, backend, scheduler, chunk, quiet: bo
         first = runs[runs["status"] != "ok"].iloc[0]
         typer.echo(f"first failure: run {first['run_id']} (seed {first['seed']}): {first['error']}")
     typer.echo(f"next: partnersim report {folder}")
+
+
+def _interrupted(folder: Path, state: dict) -> str:
+    """What an interrupted sweep left on disk, read from the disk (not assumed)."""
+    from partnersim import results as res
+    from partnersim.experiments.sweep.execute import finished_run_ids
+
+    try:
+        res.read_manifest(folder)
+    except res.ResultsError:
+        return f"interrupted before the sweep folder was created; nothing was written to {folder}"
+    try:
+        finished = len(finished_run_ids(folder))
+    except res.ResultsError:
+        finished = None
+    saved = "" if finished is None else f" {finished} of {state['planned']} runs are saved;"
+    return (
+        f"interrupted after {state['done']} of {state['todo']} runs of this session;{saved} "
+        f"continue with: partnersim resume {folder}"
+    )
 
 
 @clean_errors
@@ -176,8 +202,7 @@ def report(
     """
     from partnersim import results as res
     from partnersim.experiments.discovery import Condition
-    from partnersim.experiments.report import build
-    from partnersim.experiments.sweep.execute import load_spec
+    from partnersim.experiments.sweep.execute import load_spec, read_plan
 
     conditions = []
     try:
@@ -188,8 +213,20 @@ def report(
             conditions.append(Condition.of(outcome, threshold, direction))
     except ValueError as exc:
         fail(str(exc))
-    load_spec(folder)  # a readable sweep folder, or a clean error
-    loaded = res.load(folder)
+    from partnersim.results import shards
+
+    with res.locked(folder, "partnersim report"):
+        load_spec(folder)  # a readable sweep folder, or a clean error
+        loaded = res.load(folder)
+        if shards.has_ledger(loaded.manifest):
+            read_plan(folder, loaded.manifest)  # its checksum, before the analysis uses it
+            shards.verify(folder, deep=True, what="Nothing was analysed")
+        _report(loaded, folder, conditions, bootstrap, min_cases)
+
+
+def _report(loaded, folder: Path, conditions, bootstrap: int, min_cases: int) -> None:
+    from partnersim.experiments.report import build
+
     if not len(loaded.runs):
         fail(f"{folder}: no finished runs to analyse")
     columns = set(loaded.runs.columns)
@@ -307,10 +344,14 @@ def compare_sweeps(
     wanted = [o for o in wanted if o in columns]
     per_point = point_differences(a, b, wanted)
     target = out or Path("results") / f"compare-{first.name}-vs-{second.name}"
+    from partnersim.results.shards import write_bytes_synced
+
     target.mkdir(parents=True, exist_ok=True)
-    per_point.to_csv(target / "differences_by_point.csv", index=False)
+    write_bytes_synced(
+        per_point.to_csv(index=False).encode("utf-8"), target / "differences_by_point.csv"
+    )
     table = summary(per_point)
-    table.to_csv(target / "differences.csv", index=False)
+    write_bytes_synced(table.to_csv(index=False).encode("utf-8"), target / "differences.csv")
     ma, mb = a.manifest, b.manifest
     typer.echo(
         f"B − A: {mb['scenario']} − {ma['scenario']}, {ma['design']} design, "

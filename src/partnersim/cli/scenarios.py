@@ -29,7 +29,19 @@ if TYPE_CHECKING:
     from partnersim.runs.many import RunSet
     from partnersim.runs.tables import TextTable
 
-SeedsOpt = Annotated[int, typer.Option("--seeds", min=1, help="Number of seeded runs.")]
+MAX_SEEDS = 10_000
+"""Most seeds of ``run`` and ``compare``: every run's time series is held in memory (a sweep
+streams its runs to disk and has no such bound)."""
+SeedsOpt = Annotated[
+    int,
+    typer.Option(
+        "--seeds",
+        min=1,
+        max=MAX_SEEDS,
+        help=f"Number of seeded runs (at most {MAX_SEEDS:,}: all are held in memory; "
+        "use a sweep for more).",
+    ),
+]
 StepsOpt = Annotated[int | None, typer.Option("--steps", min=1, help="Quarters to simulate.")]
 RootOpt = Annotated[int, typer.Option("--seed", min=0, help="Root seed the run seeds derive from.")]
 WidthOpt = Annotated[
@@ -85,7 +97,7 @@ def run(
     """Run one scenario over seeds; write Parquet, manifest and a figure; print the outcomes."""
     (scenario,) = load_all([file])
     if steps is not None:
-        scenario = scenario.evolve(steps=steps)
+        scenario = scenario.with_options(f"{file} with --steps", steps=steps)
     out = out or Path("results") / f"{scenario.name}-{scenario.content_hash}"
     print_notes(scenario)
     _execute([scenario], seeds, seed, out, quiet, width)
@@ -115,7 +127,7 @@ def compare(
     if clash:
         fail(clash)
     if steps is not None:
-        scenarios = [s.evolve(steps=steps) for s in scenarios]
+        scenarios = [s.with_options(f"{s.path} with --steps", steps=steps) for s in scenarios]
     key = hashlib.sha256("".join(s.content_hash for s in scenarios).encode()).hexdigest()[:12]
     out = out or Path("results") / f"compare-{key}"
     for scenario in scenarios:
@@ -131,11 +143,13 @@ def _execute(
     from partnersim.cli.startup import FigureWorker
     from partnersim.runs.many import write_run_folder
 
-    results.check_replaceable(out)  # a bad --out fails before any run
+    # A bad --out fails before any run; what is there now is replaced at the end only if it
+    # is still there, unchanged (anything created meanwhile is left alone).
+    before = results.check_replaceable(out)
     worker = FigureWorker()  # forked now, before Mesa is imported
     try:
         runset = _run_with_progress(scenarios, n_seeds, root, quiet)
-        write_run_folder(runset, out, drawer=worker)
+        write_run_folder(runset, out, drawer=worker, expected=before)
     finally:
         worker.cancel()
     with closed_stdout_tolerated():  # `partnersim run ... | head` still saves results

@@ -68,7 +68,8 @@ def raised(error: BaseException, names: Iterable[str]) -> bool:
 def exit_now(done: SystemExit) -> None:
     """Exit without tearing down the interpreter when nothing is left to clean up.
 
-    Every result file is written, synced and closed before a command returns, so when no
+    Every results file is written, synced and closed before a command returns (through
+    :mod:`partnersim.results`: temporary file, ``fsync``, rename), so when no
     other thread or child process is alive this flushes the output, runs the ``atexit``
     handlers and ends the process at once. Otherwise (a process pool or Dask cluster still
     winding down) it returns and the interpreter exits normally.

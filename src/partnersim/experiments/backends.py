@@ -23,6 +23,8 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -106,7 +108,10 @@ class ProcessPoolBackend:
 
     def _new_pool(self, workers: int | None = None) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            workers or self.workers, mp_context=multiprocessing.get_context("spawn")
+            workers or self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=watch_parent,
+            initargs=(os.getpid(),),
         )
 
     def map_unordered(self, fn, tasks, crashes=None):  # noqa: D102 - see Backend
@@ -282,6 +287,44 @@ class DaskBackend:
             self._cluster.close()
 
 
+PARENT_POLL_SECONDS = 1.0
+"""How often a worker checks that the process that started it is alive."""
+
+
+def watch_parent(parent: int) -> None:
+    """Worker initialiser: exit as soon as the parent process has gone.
+
+    A worker of a parent killed outright (``kill -9``, out of memory) would otherwise live on,
+    holding its memory, until its current task ends, and then wait forever. On Linux the kernel
+    ends it at once (``PR_SET_PDEATHSIG``); everywhere, a daemon thread polls the parent's PID
+    every :data:`PARENT_POLL_SECONDS` and exits the worker when it has been re-parented.
+    """
+    import threading
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="partnersim-parent-watch", daemon=True).start()
+
+
+BACKENDS = ("serial", "processes", "dask")
+
+
 def make_backend(
     name: str = "processes", *, workers: int | None = None, scheduler: str | None = None
 ) -> Backend:
@@ -294,4 +337,10 @@ def make_backend(
         return ProcessPoolBackend(workers)
     if name == "dask":
         return DaskBackend(None, workers)
-    raise BackendError(f"--backend: {name!r} is not allowed; one of serial, processes, dask")
+    raise BackendError(f"--backend: {name!r} is not allowed; one of {', '.join(BACKENDS)}")
+
+
+def check_backend(name: str) -> None:
+    """Raise :class:`BackendError` unless ``name`` is a backend (checked before any work)."""
+    if name not in BACKENDS:
+        raise BackendError(f"--backend: {name!r} is not allowed; one of {', '.join(BACKENDS)}")

@@ -19,6 +19,7 @@ Every table is also returned, for notebooks.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,13 +40,11 @@ from partnersim.experiments.discovery import (
     plural,
     search,
 )
-from partnersim.results import Results, load, write_json
+from partnersim.results import Results, load, write_folder, write_json
+from partnersim.results.faults import fault
 
 DISCOVERY = "discovery.json"
 """The scenario-discovery results as data, in a sweep's ``report`` folder."""
-
-FIGURE_PREFIXES = ("sensitivity_", "success_", "prim_", "fan_")
-"""The report's figures, by file-name prefix (replaced whole by each new report)."""
 
 CAVEATS = {
     "morris": (
@@ -107,11 +106,24 @@ def build(
     """
     if not isinstance(results, Results):
         results = load(results)
-    out = results.path / "report"
-    out.mkdir(exist_ok=True)
-    for stale in out.glob("*.png"):  # an earlier report's figures must not outlive it
-        if stale.name.startswith(FIGURE_PREFIXES):
-            stale.unlink()
+    built: list[Report] = []
+    # Written whole into a temporary folder and renamed into place: an interrupted report
+    # leaves the earlier report (or none), never a mixture; an earlier report's figures
+    # cannot outlive it.
+    final = write_folder(
+        results.path / "report",
+        lambda out: built.append(_build(results, out, n_boot, conditions, min_cases)),
+    )
+    return dataclasses.replace(built[0], path=final)
+
+
+def _build(
+    results: Results,
+    out: Path,
+    n_boot: int,
+    conditions: Iterable[Condition | tuple[str, Condition]],
+    min_cases: int,
+) -> Report:
     runs = results.runs
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
 
@@ -132,6 +144,7 @@ def build(
     sens.to_csv(out / "sensitivity.csv", index=False)
     success.to_csv(out / "success_by_region.csv", index=False)
     write_discovery(boxes, out, found)
+    fault("report:tables")
 
     shown = {}
     if len(sens):

@@ -179,6 +179,7 @@ def write_run_folder(
     *,
     figure: bool = True,
     drawer: FigureDrawer | None = None,
+    expected: tuple | None = None,
 ) -> Path:
     """Save a run set as a results folder, atomically, replacing an earlier run's folder.
 
@@ -191,6 +192,9 @@ def write_run_folder(
         figure: also draw the missions figure.
         drawer: draws the figure while the tables are written; if it fails, the figure is
             drawn here.
+        expected: what was at ``out`` before the runs began
+            (:func:`partnersim.results.check_replaceable`); it is replaced only if it is
+            still there, unchanged. Default: what is there now.
 
     Returns:
         The folder, resolved.
@@ -198,7 +202,9 @@ def write_run_folder(
     Raises:
         partnersim.results.ResultsError: ``out`` cannot be written, or holds other files.
     """
-    results.check_replaceable(out)
+    from partnersim.results.faults import fault
+
+    now = results.check_replaceable(out)
 
     def fill(folder: Path) -> None:
         drawing = figure and drawer is not None
@@ -207,7 +213,8 @@ def write_run_folder(
         results.write_table(runset.timeseries, folder / results.TIMESERIES)
         results.write_table(runset.summary, folder / results.SUMMARY)
         results.write_json(runset.manifest, folder / results.MANIFEST)
+        fault("run:tables")
         if figure and not (drawing and drawer.wait()):
             runset.figure().savefig(folder / FIGURE, dpi=100)
 
-    return results.write_folder(Path(out), fill)
+    return results.write_folder(Path(out), fill, expected=now if expected is None else expected)

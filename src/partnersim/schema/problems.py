@@ -22,6 +22,7 @@ import json
 import math
 import numbers
 import re
+import stat
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ class Problem:
     key: str
     message: str
     line: int | None = None
+
+
+SHOWN_PROBLEMS = 10
+"""Problems listed in an error's message; the rest are counted (all stay in ``problems``)."""
 
 
 class ScenarioError(ValueError):
@@ -63,9 +68,14 @@ class ScenarioError(ValueError):
 
     def _render(self) -> str:
         lines = []
-        for p in self.problems:
+        for p in self.problems[:SHOWN_PROBLEMS]:
             where = f"{self.source}:{p.line}" if p.line else self.source
             lines.append(f"{where}: {p.key}: {p.message}")
+        if len(self.problems) > SHOWN_PROBLEMS:
+            lines.append(
+                f"... and {len(self.problems) - SHOWN_PROBLEMS} more problems, not shown "
+                "(all are in the error's `problems`)"
+            )
         if self.via:
             lines.append(f"  (a parent of {' <- '.join(self.via)}, through `extends`)")
         return "\n".join(lines)
@@ -102,6 +112,27 @@ def check_value(param: Parameter, value: Any) -> str | None:
     return None
 
 
+NAME_LENGTH = 100
+"""Longest scenario or sweep name: it names a results folder, and file names are ≤ 255 bytes."""
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a scenario or sweep (it becomes a folder name), or None.
+
+    A name starts with a letter or digit and holds only letters, digits, ``_``, ``-`` and
+    ``.``, at most :data:`NAME_LENGTH` characters: no path separators, no ``..`` escapes,
+    no hidden folders, no newlines.
+    """
+    if len(name) > NAME_LENGTH:
+        return f"is {len(name)} characters long; at most {NAME_LENGTH} (it names a results folder)"
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", name, flags=re.ASCII):
+        return (
+            f"{name!r} is not allowed: a name starts with a letter or digit and may contain only "
+            "letters, digits, '_', '-' and '.' (it names a results folder)"
+        )
+    return None
+
+
 def unknown_key(key: str, valid: Iterable[str]) -> str:
     """The message for an unknown ``key``: the closest valid key, if one is close, and all of them.
 
@@ -113,6 +144,10 @@ def unknown_key(key: str, valid: Iterable[str]) -> str:
     close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown key{hint}. Allowed: {', '.join(valid)}"
+
+
+MAX_FILE_BYTES = 10_000_000
+"""Largest scenario or sweep file read (10 MB), so a wrong file fails at once."""
 
 
 def load_toml(path: Path, error: type[ScenarioError] = ScenarioError) -> tuple[str, dict[str, Any]]:
@@ -128,6 +163,28 @@ def load_toml(path: Path, error: type[ScenarioError] = ScenarioError) -> tuple[s
     """
     source = str(path)
     try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise error(source, [Problem("<file>", "no such file")]) from None
+    except OSError as exc:  # a symbolic link loop, a name too long, no permission
+        raise error(source, [Problem("<file>", f"cannot be read ({exc.strerror})")]) from None
+    if stat.S_ISDIR(mode):
+        raise error(source, [Problem("<file>", "is a directory, not a file")])
+    if not stat.S_ISREG(mode):
+        # A FIFO or device would block or never end; only plain files are read.
+        raise error(source, [Problem("<file>", "is not a regular file (a FIFO, device or socket)")])
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise error(
+            source,
+            [
+                Problem(
+                    "<file>",
+                    f"is {path.stat().st_size:,} bytes; at most {MAX_FILE_BYTES:,} (a scenario or "
+                    "sweep file is a few kilobytes)",
+                )
+            ],
+        )
+    try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error(source, [Problem("<file>", "no such file")]) from None
@@ -137,17 +194,24 @@ def load_toml(path: Path, error: type[ScenarioError] = ScenarioError) -> tuple[s
         raise error(source, [Problem("<file>", "is not UTF-8 text")]) from None
     except OSError as exc:
         raise error(source, [Problem("<file>", f"cannot be read ({exc.strerror})")]) from None
+    if text.startswith("\ufeff"):
+        raise error(
+            source,
+            [
+                Problem(
+                    "<file>",
+                    "starts with a byte-order mark (U+FEFF), which TOML does not allow; save it "
+                    "as UTF-8 without a BOM",
+                    1,
+                )
+            ],
+        )
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         raise error(source, [Problem("<toml>", f"malformed TOML: {exc}", line)]) from None
-
-
-def _assignment(key: str) -> re.Pattern[str]:
-    """A line assigning ``key`` (bare or quoted)."""
-    return re.compile(rf"^\s*[\"']?{re.escape(str(key))}[\"']?\s*=")
 
 
 class LineFinder:
@@ -160,6 +224,41 @@ class LineFinder:
 
     def __init__(self, text: str):
         self._lines = text.splitlines()
+        self._index: dict[tuple, int] | None = None
+
+    def _build(self) -> dict[tuple, int]:
+        """One pass over the text: the first line of each (table, key), header and point key.
+
+        Built once, so that locating n keys costs time linear in the text, not n passes.
+        """
+        index: dict[tuple, int] = {}
+        header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+        points = re.compile(r"^\s*\[\[\s*points\s*\]\]")
+        assignment = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([^=\s"']+))\s*=""")
+        current: str | None = None
+        point = -1
+        for number, line in enumerate(self._lines, start=1):
+            if points.match(line):
+                point += 1
+                current = "[[points]]"
+                continue
+            m = header.match(line)
+            if m:
+                current = m.group(1)
+                index.setdefault(("header", current), number)
+                continue
+            m = assignment.match(line)
+            if m:
+                key = next(g for g in m.groups() if g is not None)
+                index.setdefault(("key", current, key), number)
+                if current == "[[points]]":
+                    index.setdefault(("point", point, key), number)
+        return index
+
+    def _lookup(self, *entry: Any) -> int | None:
+        if self._index is None:
+            self._index = self._build()
+        return self._index.get(entry)
 
     def __call__(self, section: str | None, key: str) -> int | None:
         """The line of ``key`` inside table ``section``, or of the header of table ``key``.
@@ -168,33 +267,16 @@ class LineFinder:
             section: the table's name, or None for the top level.
             key: the key (at the top level, also a table's name).
         """
-        current: str | None = None
-        pattern = _assignment(key)
-        header = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
-        for number, line in enumerate(self._lines, start=1):
-            m = header.match(line)
-            if m:
-                current = m.group(1)
-                if section is None and current == key:
-                    return number
-                continue
-            if current == section and pattern.match(line):
-                return number
-        return None
+        found = self._lookup("key", section, str(key))
+        if section is None:
+            header = self._lookup("header", str(key))
+            if header is not None and (found is None or header < found):
+                return header
+        return found
 
     def in_point(self, index: int, key: str) -> int | None:
         """Locate ``key`` in the ``index``-th ``[[points]]`` table (0-based)."""
-        pattern = _assignment(key)
-        seen, inside = -1, False
-        for number, line in enumerate(self._lines, start=1):
-            if re.match(r"^\s*\[\[\s*points\s*\]\]", line):
-                seen += 1
-                inside = seen == index
-            elif re.match(r"^\s*\[", line):
-                inside = False
-            elif inside and pattern.match(line):
-                return number
-        return None
+        return self._lookup("point", index, str(key))
 
 
 def toml_value(value: Any) -> str:

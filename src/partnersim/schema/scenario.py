@@ -33,7 +33,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,11 +55,14 @@ from partnersim.schema.problems import (
     ScenarioError,
     check_value,
     load_toml,
+    name_problem,
     toml_value,
     unknown_key,
 )
 
 SCHEMA_VERSION = 1
+MAX_EXTENDS_DEPTH = 50
+"""Most files an ``extends`` chain may pass through (each is read and validated in turn)."""
 """Bumped when the meaning of a scenario value changes, so old hashes stop matching."""
 
 _TOP_LEVEL = ("name", "description", "extends")
@@ -111,7 +113,24 @@ class Scenario:
                 ``extends`` chain has a cycle.
         """
         path = Path(path)
-        resolved = path.resolve()
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError) as exc:  # a symbolic link loop (3.12: RuntimeError)
+            reason = getattr(exc, "strerror", None) or "a symbolic link loop"
+            raise ScenarioError(
+                str(path), [Problem("<file>", f"cannot be read ({reason})")]
+            ) from None
+        if len(_seen) >= MAX_EXTENDS_DEPTH:
+            raise ScenarioError(
+                str(path),
+                [
+                    Problem(
+                        "extends",
+                        f"the `extends` chain is deeper than {MAX_EXTENDS_DEPTH} files; "
+                        "a scenario inherits from a few parents at most",
+                    )
+                ],
+            )
         if resolved in _seen:
             cycle = " -> ".join(p.name for p in (*_seen, resolved))
             raise ScenarioError(str(path), [Problem("extends", f"inheritance cycle: {cycle}")])
@@ -221,14 +240,8 @@ class Scenario:
         for key, value in (("name", name), ("description", description)):
             if not isinstance(value, str):
                 problems.append(Problem(key, "must be a string", lines(None, key)))
-        if isinstance(name, str) and not re.fullmatch(r"[A-Za-z0-9_.\-]+", name):
-            problems.append(
-                Problem(
-                    "name",
-                    "may contain only letters, digits, '_', '-' and '.'",
-                    lines(None, "name"),
-                )
-            )
+        if isinstance(name, str) and (why := name_problem(name)):
+            problems.append(Problem("name", why, lines(None, "name")))
         if not problems:
             problems.extend(_cross_field(values, start_steps, lines))
         if problems:
@@ -362,6 +375,20 @@ class Scenario:
         Raises:
             ScenarioError: if a name is unknown or a value invalid.
         """
+        return self._changed(changes, "<keyword arguments>", None)
+
+    def with_options(self, source: str, **changes: Any) -> Scenario:
+        """Return a validated copy changed by command-line options (``--steps``).
+
+        Like :meth:`evolve`, but a problem is reported against ``source`` (the option) and
+        the copy keeps the file it was read from, so results record where it came from.
+
+        Raises:
+            ScenarioError: if a name is unknown or a value invalid, naming ``source``.
+        """
+        return self._changed(changes, source, self.path)
+
+    def _changed(self, changes: dict[str, Any], source: str, path: Path | None) -> Scenario:
         data = self.to_dict()
         problems = []
         for key, value in changes.items():
@@ -380,8 +407,8 @@ class Scenario:
             else:
                 problems.append(Problem(key, unknown_key(key, (*PARAMETERS, "start_steps"))))
         if problems:
-            raise ScenarioError("<keyword arguments>", problems)
-        return Scenario.from_dict(data, source="<keyword arguments>", path=None)
+            raise ScenarioError(source, problems)
+        return Scenario.from_dict(data, source=source, path=path)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scenario as nested tables, every value explicit (no ``extends``)."""

@@ -6,22 +6,32 @@ A sweep folder::
     plan.parquet           every planned run: run_id, point, replication, seed, factor values
     inputs/                the sweep file, the base scenario file and the resolved scenario
     runs/part-*.parquet    one row per finished run: plan columns, status, error, wall time,
-                           scalar outcomes (the commit record of a chunk)
+                           scalar outcomes
     timeseries/part-*.parquet  the finished runs' quarterly metrics
+    shards.jsonl           one line per chunk: its parts' checksums, sizes, rows and run ids
+                           (the commit record of a chunk; :mod:`partnersim.results.shards`)
 
-Each chunk of runs is written as soon as it returns — its time series first, then its run
-rows, each atomically — so a crash, Ctrl-C or a killed parent loses no finished run: a chunk
-counts as done exactly when its ``runs`` part exists. ``resume`` runs only the missing runs
-and ends with the same results as an uninterrupted sweep. A run that raises is recorded with
-its error, inputs and seed, and the sweep goes on.
+The folder is prepared under a temporary name — plan, inputs, manifest — and renamed into
+place, so it exists only complete and resumable. Each chunk of runs is written as soon as it
+returns — its parts synced and renamed into place, then its ledger line appended and synced,
+with Ctrl-C held back until the line is written — so a crash, Ctrl-C or a killed parent loses
+no finished run: a chunk counts as done exactly when its ledger line exists. ``resume``
+verifies every part's checksum, moves damaged or unexpected parts aside, runs only the runs
+missing, and ends with the same results as an uninterrupted sweep. A run that raises is
+recorded with its error, inputs and seed, and the sweep goes on.
+
+Every command that writes into a sweep folder holds its lock
+(:func:`partnersim.results.locked`) throughout, so two commands never write into one folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
-import json
 import shutil
+import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -32,10 +42,12 @@ from typing import Any
 import pandas as pd
 
 from partnersim import results as res
-from partnersim.experiments.backends import Backend, make_backend
+from partnersim.experiments.backends import Backend, check_backend, make_backend
 from partnersim.experiments.sweep.designs import TABLE
 from partnersim.experiments.sweep.planning import plan as make_plan
 from partnersim.experiments.sweep.spec import SweepError, SweepSpec
+from partnersim.results import shards
+from partnersim.results.faults import fault
 from partnersim.schema.problems import Problem
 
 PLAN = "plan.parquet"
@@ -134,7 +146,9 @@ def _py(value: Any) -> Any:
 
 
 def finished_run_ids(folder: Path) -> set[int]:
-    """Runs already recorded in a sweep folder."""
+    """Runs already recorded in a sweep folder (by its ledger; older folders by their parts)."""
+    if shards.has_ledger(_manifest(folder)):
+        return shards.committed_run_ids(folder)
     ids: set[int] = set()
     for part in sorted((folder / RUNS).glob("part-*.parquet")):
         ids.update(pd.read_parquet(part, columns=["run_id"])["run_id"].tolist())
@@ -146,25 +160,91 @@ def _write_chunk(
 ) -> None:
     first = min(r["run_id"] for r in rows)
     name = f"part-{first:08d}-{len(rows):04d}.parquet"
-    if series is not None:
-        res.write_table(series, folder / SERIES / name)
     frame = plan_by_run.loc[[r["run_id"] for r in rows]].reset_index()
     frame = frame.merge(pd.DataFrame(rows), on="run_id", how="left")
-    res.write_table(frame, folder / RUNS / name)  # the commit record of the chunk
+    with _interrupt_held():
+        shards.commit_chunk(folder, name, frame, series)
 
 
-def _clean_orphans(folder: Path) -> None:
-    """Remove time series of chunks whose run rows never landed, and temporary files."""
+@contextlib.contextmanager
+def _interrupt_held() -> Iterator[None]:
+    """Hold Ctrl-C back while the block runs (a chunk's files and ledger line go together).
+
+    Only in the main thread (the only one Python delivers signals to); the interrupt is
+    raised as soon as the block ends.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def _clean_orphans(folder: Path, on_note: Callable[[str], None] | None = None) -> None:
+    """Make the folder match its record before running: leftovers removed, damage set aside.
+
+    With a ledger, damaged and unexpected parts are moved into ``damaged/`` and their runs
+    count as not finished (:func:`partnersim.results.shards.repair`). Older folders: time
+    series of chunks whose run rows never landed are removed.
+    """
+    for tmp in list(folder.glob("**/.*.tmp-*")):
+        tmp.unlink(missing_ok=True)
+    if shards.has_ledger(_manifest(folder)):
+        for note in shards.repair(folder):
+            if on_note:
+                on_note(note)
+        return
     committed = {p.name for p in (folder / RUNS).glob("part-*.parquet")}
     for part in (folder / SERIES).glob("part-*.parquet"):
         if part.name not in committed:
             part.unlink()
-    for tmp in list(folder.glob("**/.*.tmp-*")):
-        tmp.unlink(missing_ok=True)
 
 
 def _manifest(folder: Path) -> dict:
-    return json.loads((folder / res.MANIFEST).read_text(encoding="utf-8"))
+    return res.read_manifest(folder)
+
+
+def read_plan(folder: Path, manifest: dict | None = None) -> pd.DataFrame:
+    """A sweep folder's plan, its checksum verified against the manifest's record.
+
+    Raises:
+        partnersim.results.DamagedFolder: the plan is missing, unreadable or altered.
+    """
+    manifest = manifest if manifest is not None else _manifest(folder)
+    path = folder / PLAN
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise res.DamagedFolder(f"{path}: cannot read the sweep's plan ({exc.strerror})") from None
+    want = manifest.get("plan_sha256")
+    if want is not None and hashlib.sha256(data).hexdigest() != want:
+        raise res.DamagedFolder(
+            f"{path}: damaged (its checksum differs from the manifest's record); the plan "
+            "cannot be rebuilt from a damaged copy: run the sweep file again into a new folder"
+        )
+    try:
+        import io
+
+        plan = pd.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises several kinds for a file that is not Parquet
+        raise res.DamagedFolder(
+            f"{path}: not a readable Parquet file ({type(exc).__name__}); run the sweep file "
+            "again into a new folder"
+        ) from None
+    if "run_id" not in plan or (
+        "runs_planned" in manifest and len(plan) != manifest["runs_planned"]
+    ):
+        raise res.DamagedFolder(
+            f"{path}: holds {len(plan)} rows, not the {manifest.get('runs_planned')} runs its "
+            "manifest planned; run the sweep file again into a new folder"
+        )
+    return plan
 
 
 def prepare(spec: SweepSpec, folder: Path) -> pd.DataFrame:
@@ -172,7 +252,7 @@ def prepare(spec: SweepSpec, folder: Path) -> pd.DataFrame:
     folder = Path(folder)
     if (folder / res.MANIFEST).exists():
         manifest = _manifest(folder)
-        if manifest.get("sweep_hash") != spec.content_hash:
+        if manifest.get("kind") != "sweep" or manifest.get("sweep_hash") != spec.content_hash:
             raise SweepError(
                 str(folder),
                 [
@@ -182,24 +262,34 @@ def prepare(spec: SweepSpec, folder: Path) -> pd.DataFrame:
                     )
                 ],
             )
-        return pd.read_parquet(folder / PLAN)
+        return read_plan(folder, manifest)
+    if folder.exists() and not folder.is_dir():
+        raise SweepError(
+            str(folder), [Problem("--out", "exists and is a file, not a folder; choose a folder")]
+        )
     if folder.exists() and any(folder.iterdir()):
         raise SweepError(
             str(folder), [Problem("--out", "exists and is not empty; choose another folder")]
         )
     res.check_writable(folder)
     plan = make_plan(spec)
-    try:
-        for sub in ("inputs", RUNS, SERIES):
-            (folder / sub).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise res.ResultsError(f"{folder}: cannot create ({exc.strerror})") from None
+    res.write_folder(folder, lambda tmp: _fill(spec, plan, tmp))
+    return plan
+
+
+def _fill(spec: SweepSpec, plan: pd.DataFrame, folder: Path) -> None:
+    """Write a new sweep folder's plan, inputs, empty ledger and manifest into ``folder``."""
+    for sub in ("inputs", RUNS, SERIES):
+        (folder / sub).mkdir()
     if spec.path is not None:
         shutil.copyfile(spec.path, folder / "inputs" / spec.path.name)
     if spec.base.path is not None:
         shutil.copyfile(spec.base.path, folder / "inputs" / f"scenario-{spec.base.path.name}")
     (folder / "inputs" / "scenario.resolved.toml").write_text(spec.base.to_toml(), encoding="utf-8")
-    res.write_table(plan, folder / PLAN)
+    fault("sweep:prepare")
+    plan_bytes = shards.parquet_bytes(plan)
+    shards.write_bytes_synced(plan_bytes, folder / PLAN)
+    (folder / shards.LEDGER).touch()
     from partnersim.runs.runner import versions
 
     res.write_json(
@@ -223,6 +313,8 @@ def prepare(spec: SweepSpec, folder: Path) -> pd.DataFrame:
             "root_seed": spec.seed,
             "seeds": sorted(set(plan["seed"].tolist())),
             "runs_planned": len(plan),
+            "plan_sha256": hashlib.sha256(plan_bytes).hexdigest(),
+            "shards": shards.LEDGER,
             "input_files": {
                 f"inputs/{f.name}": hashlib.sha256(f.read_bytes()).hexdigest()
                 for f in sorted((folder / "inputs").iterdir())
@@ -234,7 +326,6 @@ def prepare(spec: SweepSpec, folder: Path) -> pd.DataFrame:
         },
         folder / res.MANIFEST,
     )
-    return plan
 
 
 def execute(
@@ -245,11 +336,15 @@ def execute(
     chunk_size: int | None = None,
     on_start: Callable[[int, int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> res.Results:
-    """Run every missing run of a prepared sweep folder, streaming chunks to disk."""
+    """Run every missing run of a prepared sweep folder, streaming chunks to disk.
+
+    The caller holds the folder's lock (:func:`run_sweep` does).
+    """
     folder = Path(folder)
-    plan = pd.read_parquet(folder / PLAN)
-    _clean_orphans(folder)
+    plan = read_plan(folder)
+    _clean_orphans(folder, on_note)
     done = finished_run_ids(folder)
     todo = plan[~plan["run_id"].isin(done)]
     size = chunk_size or max(1, min(16, len(todo) // (4 * max(backend.workers, 1)) or 1))
@@ -276,6 +371,7 @@ def execute(
     try:
         for _chunk, (rows, series) in backend.map_unordered(run_chunk, chunks, _ChunkCrashes()):
             _write_chunk(folder, plan_by_run, rows, series)
+            fault("sweep:chunk")
             if on_progress:
                 on_progress(len(rows))
         status = "complete"
@@ -301,6 +397,8 @@ def run_sweep(
     chunk_size: int | None = None,
     on_start: Callable[[int, int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
+    command: str = "partnersim.run_sweep",
 ) -> res.Results:
     """Run a sweep and return its results, as ``partnersim sweep`` writes them.
 
@@ -314,33 +412,37 @@ def run_sweep(
         chunk_size: runs per task (default: a few tasks per worker, at most 16 runs each).
         on_start: called with (runs planned, runs to do) before running.
         on_progress: called with the number of runs finished by each chunk.
+        on_note: called with each repair made before running (parts set aside, runs redone).
+        command: what holds the folder's lock, as shown to a second command.
+
+    Raises:
+        partnersim.results.FolderLocked: another command is writing into the folder.
     """
     if not isinstance(spec, SweepSpec):
         spec = SweepSpec.from_toml(spec)
     folder = Path(out) if out else Path("results") / f"{spec.name}-{spec.content_hash}"
-    fresh = not (folder / res.MANIFEST).exists()
-    prepare(spec, folder)
     owned = isinstance(backend, str)
-    try:
+    if owned and scheduler is None:
+        check_backend(backend)  # before anything is written
+    with res.locked(folder, command):
+        # The backend first: if it cannot start, nothing has been written.
         backend_obj = (
             make_backend(backend, workers=workers, scheduler=scheduler) if owned else backend
         )
-    except BaseException:
-        if fresh:  # nothing ran: leave no half-made folder behind
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
-    try:
-        return execute(
-            spec,
-            folder,
-            backend_obj,
-            chunk_size=chunk_size,
-            on_start=on_start,
-            on_progress=on_progress,
-        )
-    finally:
-        if owned:
-            backend_obj.close()
+        try:
+            prepare(spec, folder)
+            return execute(
+                spec,
+                folder,
+                backend_obj,
+                chunk_size=chunk_size,
+                on_start=on_start,
+                on_progress=on_progress,
+                on_note=on_note,
+            )
+        finally:
+            if owned:
+                backend_obj.close()
 
 
 def load_spec(folder: str | Path) -> SweepSpec:
@@ -359,6 +461,11 @@ def load_spec(folder: str | Path) -> SweepSpec:
         raise SweepError(
             str(folder),
             [Problem("<folder>", f"holds a {manifest.get('kind')!r} result, not a sweep")],
+        )
+    if not isinstance(manifest["sweep_tables"], dict):
+        raise res.ResultsError(
+            f"{folder / res.MANIFEST}: key 'sweep_tables' must be a table of the sweep file's "
+            "settings; the manifest is damaged"
         )
     raw = dict(manifest["sweep_tables"])
     raw["scenario"] = str((folder / "inputs" / "scenario.resolved.toml").resolve())

@@ -44,6 +44,7 @@ from partnersim.schema.problems import (
     ScenarioError,
     check_value,
     load_toml,
+    name_problem,
     unknown_key,
 )
 from partnersim.schema.scenario import Scenario, flatten_assumptions
@@ -176,13 +177,20 @@ class SweepSpec:
         def get(key: str, kind: type, default: Any, low: int | None = None) -> Any:
             value = raw.get(key, default)
             ok = isinstance(value, kind) and not isinstance(value, bool)
-            if not ok or (low is not None and value < low):
+            high = LIMITS.get(key)
+            if not ok or (low is not None and value < low) or (high and value > high[0]):
                 wanted = f"an integer ≥ {low}" if kind is int else f"a {kind.__name__}"
-                problems.append(Problem(key, f"must be {wanted}, got {value!r}", lines(None, key)))
+                if high and ok and value > high[0]:
+                    wanted = f"at most {high[0]:,} ({high[1]})"
+                problems.append(
+                    Problem(key, f"must be {wanted}, got {_short(value)}", lines(None, key))
+                )
                 return default
             return value
 
         name = get("name", str, path.stem if path else "sweep")
+        if "name" in raw and isinstance(name, str) and (why := name_problem(name)):
+            problems.append(Problem("name", why, lines(None, "name")))
         description = get("description", str, "")
         design = get("design", str, "lhs")
         if design not in DESIGNS:
@@ -308,6 +316,18 @@ class SweepSpec:
         if problems:
             raise SweepError(source, problems)
         assert base is not None
+        size = TABLE[design].size(_Sized(factors, samples, levels, tuple(points)))
+        if size * replications > MAX_RUNS:
+            raise SweepError(
+                source,
+                [
+                    Problem(
+                        "samples" if TABLE[design].uses_samples else "replications",
+                        f"the sweep would plan {size:,} points × {replications:,} seeds = "
+                        f"{size * replications:,} runs; at most {MAX_RUNS:,} ({RUNS_REASON})",
+                    )
+                ],
+            )
         spec = cls(
             name,
             description,
@@ -333,6 +353,35 @@ class SweepSpec:
                     source, [Problem(first.key, f"design point {i} {point}: {first.message}")]
                 ) from None
         return spec
+
+
+MAX_RUNS = 1_000_000
+"""Most runs one sweep may plan."""
+RUNS_REASON = (
+    "the plan is held in memory before anything runs, and a million runs of this model take "
+    "CPU-weeks; split a larger study into several sweeps"
+)
+LIMITS = {
+    "samples": (MAX_RUNS, "no sweep may plan more than a million runs"),
+    "replications": (10_000, "seed noise is resolved long before that"),
+    "levels": (1_000, "a grid's size is the product of its axes"),
+}
+"""Upper bounds of a sweep file's counts, with the reason for each."""
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text)} characters)"
+
+
+@dataclass(frozen=True)
+class _Sized:
+    """What a design's ``size`` reads, before the spec exists (to refuse huge sweeps early)."""
+
+    factors: tuple
+    samples: int
+    levels: int
+    points: tuple
 
 
 def _factor(name: str, spec: Any) -> tuple[Factor | None, str | None]:

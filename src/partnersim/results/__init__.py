@@ -7,8 +7,14 @@ A results folder holds::
     manifest.json        provenance: scenarios and hashes, seeds, versions, git, host, times
     *.png                figures
 
-Folders are built under a temporary name next to the destination and renamed into place, so a
-crash or Ctrl-C never leaves a half-written results folder.
+Folders are built under a temporary name next to the destination, synced, and renamed into
+place, so a crash or Ctrl-C never leaves a half-written results folder; a folder that appeared
+at the destination meanwhile is never replaced (:func:`write_folder`). A sweep folder (see
+:mod:`partnersim.experiments.sweep.execute`) records each of its parts with a checksum in a
+shard ledger (:mod:`~partnersim.results.shards`), which :func:`load` and the tables' readers
+verify, and is written by one command at a time (:func:`~partnersim.results.lock.locked`).
+Manifests are checked when read (:func:`read_manifest`): a damaged one raises
+:class:`ResultsError` naming the file, never a ``KeyError`` or ``JSONDecodeError``.
 """
 
 from __future__ import annotations
@@ -27,20 +33,23 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
+from partnersim.results import shards
+from partnersim.results.errors import DamagedFolder, ResultsError, UnknownColumnError
+from partnersim.results.lock import FolderLocked, locked
+
+__all__ = [
+    "DamagedFolder",
+    "FolderLocked",
+    "Results",
+    "ResultsError",
+    "UnknownColumnError",
+    "load",
+    "locked",
+]
+
 TIMESERIES = "timeseries.parquet"
 SUMMARY = "summary.parquet"
 MANIFEST = "manifest.json"
-
-
-class ResultsError(OSError):
-    """A results folder that cannot be written or read."""
-
-
-class UnknownColumnError(ResultsError, KeyError):
-    """A column or run asked for that a results folder does not hold (a ``KeyError`` too)."""
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0]) if self.args else ""
 
 
 class Results:
@@ -81,7 +90,8 @@ class Results:
     def runs(self) -> pd.DataFrame:  # noqa: D102 - see the class docstring
         if self._tables["runs"] is None:
             if self.is_sweep:
-                runs = _read_parts(self.path / "runs")
+                runs = self._read_parts("runs")
+                _check_unique_runs(self.path, runs)
                 self._tables["runs"] = (
                     runs.sort_values("run_id", ignore_index=True) if len(runs) else runs
                 )
@@ -112,7 +122,7 @@ class Results:
             return self._tables["runs"][columns]
         if not self.is_sweep:
             return _read_if_exists(self.path / SUMMARY)[columns]
-        return _read_parts(self.path / "runs", columns=columns)
+        return self._read_parts("runs", columns=columns)
 
     def read_timeseries(
         self, columns: Iterable[str] | None = None, run_ids: Iterable[int] | None = None
@@ -142,8 +152,16 @@ class Results:
                 return pd.DataFrame()
             wanted = _with_keys(columns, pq.read_schema(first).names)
         where = None if run_ids is None else [("run_id", "in", sorted(set(run_ids)))]
-        frame = _read_parts(self.path / "timeseries", columns=wanted, filters=where)
+        frame = self._read_parts("timeseries", columns=wanted, filters=where)
         return frame.sort_values(["run_id", "step"], ignore_index=True) if len(frame) else frame
+
+    def _read_parts(
+        self, table: str, columns: list[str] | None = None, filters: list | None = None
+    ) -> pd.DataFrame:
+        """A sweep table: its recorded parts, checksums verified (legacy folders: every part)."""
+        if shards.has_ledger(self.manifest):
+            return shards.read_parts(self.path, table, columns=columns, filters=filters)
+        return _read_parts(self.path / table, columns=columns, filters=filters)
 
     # -- read-side helpers: columns, checks, joins, xarray and netCDF ------------------------------
 
@@ -386,16 +404,25 @@ def check_writable(path: Path) -> None:
         raise ResultsError(f"{path}: cannot write here (no write permission on {parent})")
 
 
-def check_replaceable(path: Path) -> None:
+ABSENT = ("absent",)
+"""What :func:`check_replaceable` returns for a path with nothing at it."""
+
+
+def check_replaceable(path: Path) -> tuple:
     """Raise :class:`ResultsError` unless ``path`` is absent, empty or a run/compare folder.
 
     ``partnersim run --out DIR`` replaces an earlier result in ``DIR``, but never a folder
     holding anything else: a mistyped ``--out`` must not delete a user's files.
+
+    Returns:
+        What is at ``path`` now, to pass to :func:`write_folder` as ``expected``: it then
+        replaces ``path`` only if the same folder, with the same manifest, is still there.
     """
     check_writable(path)
+    now = _identity(Path(path).absolute()) or ABSENT
     path = Path(path).resolve()
     if not path.is_dir() or not any(path.iterdir()):
-        return
+        return now
     if Path.cwd().is_relative_to(path):
         raise ResultsError(
             f"{path}: is the current folder or contains it, so it cannot be replaced; "
@@ -410,34 +437,94 @@ def check_replaceable(path: Path) -> None:
             f"{path}: exists, is not empty and holds no partnersim run or compare results; "
             "choose another --out folder (an earlier run's folder is replaced)"
         )
+    return now
 
 
-def write_folder(path: Path, fill: Callable[[Path], None]) -> Path:
+def write_folder(
+    path: Path, fill: Callable[[Path], None], *, expected: tuple | None = None
+) -> Path:
     """Create folder ``path`` atomically: ``fill`` writes into a temporary folder first.
 
-    An existing folder at ``path`` is replaced only once the new one is complete.
+    Every file is synced before the folder is renamed into place. An existing folder at
+    ``path`` is replaced only once the new one is complete, and only if it is still what it
+    was when writing began (the same folder, with the same manifest): if something else
+    appeared at ``path`` meanwhile, it is left alone and the new results are kept beside it
+    under another name, which the :class:`ResultsError` raised names.
+
+    Args:
+        path: the folder.
+        fill: writes the folder's files into the folder it is given.
+        expected: what was at ``path`` when the caller decided it could be replaced (from
+            :func:`check_replaceable`, taken before a long computation); default: what is
+            there now.
     """
-    path = Path(path).resolve()
+    path = Path(path).absolute()
     check_writable(path)
+    before = expected if expected is not None else _identity(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=path.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name[:64]}.partial-", dir=path.parent))
         tmp.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; results are for sharing
     except OSError as exc:
         raise ResultsError(f"{path}: cannot create ({exc.strerror})") from None
     try:
         fill(tmp)
-        if path.exists():
-            old = path.with_name(f".{path.name}.old-{os.getpid()}")
+        _sync_tree(tmp)
+        if before in (None, ABSENT):
+            # Renaming a folder onto a path fails if a file or a non-empty folder appeared
+            # there meanwhile (an empty folder is replaced: nothing is lost).
+            try:
+                os.rename(tmp, path)
+            except OSError:
+                _keep_aside(tmp, path)
+        else:
+            old = path.with_name(f".{path.name[:64]}.old-{os.getpid()}")
             os.replace(path, old)
+            if _identity(old) != before:  # replaced by someone else since writing began
+                os.replace(old, path)
+                _keep_aside(tmp, path)
             os.replace(tmp, path)
             shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
+        shards.fsync_dir(path.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return path
+
+
+def _identity(path: Path) -> tuple | None:
+    """What is at ``path``: None if nothing, else its inode and its manifest's bytes."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    try:
+        manifest = (path / MANIFEST).read_bytes()
+    except OSError:
+        manifest = b""
+    return (st.st_dev, st.st_ino, manifest)
+
+
+def _keep_aside(tmp: Path, path: Path) -> None:
+    """Keep finished results that cannot go to ``path`` beside it, and say where."""
+    aside = path.with_name(f"{path.name[:200]}.new-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    os.rename(tmp, aside)
+    raise ResultsError(
+        f"{path}: something else appeared there while the results were being written, so it "
+        f"was left alone; the results are in {aside}"
+    )
+
+
+def _sync_tree(folder: Path) -> None:
+    """Sync every file and folder under ``folder`` (before the rename that publishes it)."""
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        shards.fsync_dir(Path(root))
 
 
 def _umask() -> int:
@@ -447,17 +534,14 @@ def _umask() -> int:
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
-    """Write a Parquet table atomically (temporary file, then rename)."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    """Write a Parquet table atomically: temporary file, synced, renamed, folder synced."""
+    shards.write_bytes_synced(shards.parquet_bytes(frame), path)
 
 
 def write_json(payload: dict[str, Any], path: Path) -> None:
-    """Write JSON atomically."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(payload, indent=2, default=_json_default) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    """Write JSON atomically: temporary file, synced, renamed, folder synced."""
+    text = json.dumps(payload, indent=2, default=_json_default) + "\n"
+    shards.write_bytes_synced(text.encode("utf-8"), path)
 
 
 def _json_default(value: Any) -> Any:
@@ -497,18 +581,91 @@ def runs_tables(results: Iterable) -> tuple[pd.DataFrame, pd.DataFrame]:
 def load(path: str | Path) -> Results:
     """Open a results folder written by ``partnersim run``, ``compare`` or ``sweep``.
 
-    Only the manifest is read here; the tables are read when first used (a missing table
-    reads as an empty DataFrame).
+    Only the manifest is read here, and for a sweep its parts are compared with the
+    manifest's record by name and size; the tables are read (and each part's checksum
+    verified) when first used. A missing table reads as an empty DataFrame.
 
     Raises:
-        ResultsError: the folder is not a results folder (no manifest).
+        ResultsError: the folder is not a results folder (no manifest), or its manifest is
+            not a partnersim manifest.
+        DamagedFolder: a sweep's part is missing, resized or not recorded in its manifest, or
+            a run id is recorded twice.
     """
     path = Path(path)
-    manifest_path = path / MANIFEST
+    manifest = read_manifest(path)
+    if manifest.get("kind") == "sweep" and shards.has_ledger(manifest):
+        shards.verify(path, deep=False, what="It cannot be read as it is")
+    return Results(manifest, path)
+
+
+MANIFEST_KEYS = {
+    "run": ("kind",),
+    "compare": ("kind",),
+    "sweep": (
+        "kind",
+        "name",
+        "sweep_hash",
+        "sweep_tables",
+        "scenario",
+        "design",
+        "factors",
+        "replications",
+        "runs_planned",
+        "history",
+    ),
+}
+"""Keys every manifest of each kind holds (what the commands read without checking)."""
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest of a results folder, checked to be a partnersim manifest.
+
+    Raises:
+        ResultsError: no manifest, or one that is not JSON, not an object, of no known kind or
+            missing a key its kind needs; the message names the file and what is wrong.
+    """
+    manifest_path = Path(path) / MANIFEST
     if not manifest_path.is_file():
         raise ResultsError(f"{path}: not a partnersim results folder (no {MANIFEST})")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    return Results(manifest, path)
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ResultsError(f"{manifest_path}: not a partnersim manifest (not UTF-8 text)") from None
+    except ValueError as exc:
+        raise ResultsError(
+            f"{manifest_path}: not a partnersim manifest (invalid JSON: {exc})"
+        ) from None
+    except OSError as exc:
+        raise ResultsError(f"{manifest_path}: cannot read ({exc.strerror})") from None
+    if not isinstance(manifest, dict):
+        shown = "null" if manifest is None else type(manifest).__name__
+        raise ResultsError(
+            f"{manifest_path}: not a partnersim manifest (a JSON {shown}, not an object)"
+        )
+    kind = manifest.get("kind")
+    if kind not in MANIFEST_KEYS:
+        raise ResultsError(
+            f"{manifest_path}: key 'kind' is {kind!r}; allowed: {', '.join(MANIFEST_KEYS)}"
+        )
+    missing = [k for k in MANIFEST_KEYS[kind] if k not in manifest]
+    if missing:
+        raise ResultsError(
+            f"{manifest_path}: a {kind} manifest lacks the key(s) {', '.join(missing)}"
+        )
+    return manifest
+
+
+def _check_unique_runs(path: Path, runs: pd.DataFrame) -> None:
+    """Raise :class:`DamagedFolder` if a sweep's runs table holds a run id twice."""
+    if "run_id" not in runs or not len(runs):
+        return
+    twice = runs.loc[runs["run_id"].duplicated(), "run_id"].unique()
+    if len(twice):
+        shown = ", ".join(map(str, sorted(twice)[:8])) + (", ..." if len(twice) > 8 else "")
+        raise DamagedFolder(
+            f"{path}: {len(twice)} run id(s) recorded more than once ({shown}): two commands "
+            "wrote into this folder at once; its results cannot be trusted as they are"
+        )
 
 
 def _read_parts(
