@@ -4,7 +4,8 @@ A scenario file is TOML::
 
     name = "mission_driven"
     description = "All eight recommendations from day one."
-    extends = "westminster_default.toml"   # optional; a path relative to this file
+    extends = "westminster_default.toml"   # optional: a path relative to this file, or
+                                           # the name of a packaged scenario
 
     [run]
     steps = 40
@@ -41,6 +42,7 @@ from types import MappingProxyType
 from typing import Any
 
 from partnersim.data import assumption_table as data_assumption_table
+from partnersim.schema import packaged
 from partnersim.schema.levers import (
     LEVER_NAMES,
     PARAMETERS,
@@ -102,15 +104,27 @@ class Scenario:
     def from_toml(cls, path: str | Path, *, _seen: tuple[Path, ...] = ()) -> Scenario:
         """Read, resolve (``extends``) and validate a scenario file.
 
-        A parent named by ``extends`` (a path relative to the file, ``.toml`` optional) is
-        loaded and validated first, so its problems are reported against its own file; the
-        child's tables then override the parent's values key by key.
+        ``path`` is a file or, if no such file exists, the name of a scenario shipped with
+        partnersim (``Scenario.from_toml("mission_driven")``; ``partnersim scenarios`` lists
+        them). A parent named by ``extends`` is found the same way: a path relative to the
+        file (``.toml`` optional) first, else a packaged scenario's name. It is loaded and
+        validated first, so its problems are reported against its own file; the child's tables
+        then override the parent's values key by key.
 
         Raises:
             ScenarioError: the file or a parent is missing, malformed or invalid, or the
                 ``extends`` chain has a cycle.
         """
         path = Path(path)
+        if not path.is_file():
+            found = packaged.find("scenarios", path)
+            if found is None:
+                if not path.exists():
+                    raise ScenarioError(
+                        str(path), [Problem("<file>", packaged.not_found("scenarios", path))]
+                    )
+            else:
+                path = found
         resolved = path.resolve()
         if resolved in _seen:
             cycle = " -> ".join(p.name for p in (*_seen, resolved))
@@ -128,16 +142,16 @@ class Scenario:
                         )
                     ],
                 )
-            parent_path = path.parent / parent_ref
-            if not parent_path.suffix:
-                parent_path = parent_path.with_suffix(".toml")
-            if not parent_path.is_file():
+            parent_path = packaged.find("scenarios", parent_ref, relative_to=path.parent)
+            if parent_path is None:
+                looked = path.parent / parent_ref
                 raise ScenarioError(
                     str(path),
                     [
                         Problem(
                             "extends",
-                            f"parent scenario {parent_ref!r} not found (looked for {parent_path})",
+                            f"parent scenario {parent_ref!r} not found (looked for {looked}); "
+                            + packaged.not_found("scenarios", parent_ref),
                             lines(None, "extends"),
                         )
                     ],
