@@ -231,7 +231,8 @@ def _print_outcomes(runset: RunSet, width: float) -> None:
 
     console = Console()
     # Rich ends the process when stdout's reader has gone; carry on so results are saved.
-    console.on_broken_pipe = functools.partial(discard_stdout, console)
+    # Replacing the method on this one instance is rich's documented hook for a closed pipe.
+    console.on_broken_pipe = functools.partial(discard_stdout, console)  # type: ignore[method-assign]
     steps = runset.scenarios[0].steps
     _print_whole(
         console,

@@ -198,16 +198,17 @@ def write_run_folder(
     Raises:
         partnersim.results.ResultsError: ``out`` cannot be written, or holds other files.
     """
+    out = Path(out)
     results.check_replaceable(out)
 
     def fill(folder: Path) -> None:
         drawing = figure and drawer is not None
-        if drawing:
+        if figure and drawer is not None:
             drawer.submit(runset, folder / FIGURE)
         results.write_table(runset.timeseries, folder / results.TIMESERIES)
         results.write_table(runset.summary, folder / results.SUMMARY)
         results.write_json(runset.manifest, folder / results.MANIFEST)
-        if figure and not (drawing and drawer.wait()):
+        if figure and not (drawer is not None and drawing and drawer.wait()):
             runset.figure().savefig(folder / FIGURE, dpi=100)
 
     return results.write_folder(Path(out), fill)

@@ -425,7 +425,14 @@ class Scenario:
         return {p.name: self.values[p.name] for p in SECTIONS[Section.LEVERS]}
 
 
-def _restore(name, description, values, start_steps, path, assumptions) -> Scenario:
+def _restore(
+    name: str,
+    description: str,
+    values: dict[str, Any],
+    start_steps: dict[str, int],
+    path: Path | None,
+    assumptions: dict[str, float],
+) -> Scenario:
     return Scenario(
         name,
         description,
