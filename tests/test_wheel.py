@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,19 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-
-
-def uv() -> list[str]:
-    """The uv command: on PATH, or the Python module (as scripts/bootstrap.sh installs it)."""
-    found = shutil.which("uv") or shutil.which("uv", path=str(Path.home() / ".local" / "bin"))
-    if found:
-        return [found]
-    for python in ("python3", sys.executable):
-        probe = subprocess.run([python, "-m", "uv", "--version"], capture_output=True)
-        if probe.returncode == 0:
-            return [python, "-m", "uv"]
-    pytest.fail("uv is needed to build the wheel (scripts/bootstrap.sh installs it)")
+from .conftest import ROOT, uv
 
 
 def check(command: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -50,8 +37,9 @@ def installed(tmp_path_factory) -> dict:
     assert ROOT not in base.parents
     dist, venv, work = base / "dist", base / "venv", base / "work"
     check([*uv(), "build", "--quiet", "--out-dir", str(dist)], cwd=ROOT)
-    (wheel,) = dist.glob("partnersim-*.whl")
-    (sdist,) = dist.glob("partnersim-*.tar.gz")
+    version = version_in_source()
+    (wheel,) = dist.glob(f"partnersim-{version}-py3-none-any.whl")  # the version's one source
+    (sdist,) = dist.glob(f"partnersim-{version}.tar.gz")
     requirements = base / "requirements.txt"
     check(
         [

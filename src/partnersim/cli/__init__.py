@@ -21,8 +21,10 @@ without writing anything. Results folders are written atomically.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
+import typer.main
 
 from partnersim.cli import credibility, dashboard, experiments, scenarios
 from partnersim.cli.startup import exit_now
@@ -48,6 +50,12 @@ app.command()(credibility.calibrate)
 app.command("validate-patterns")(credibility.validate_patterns)
 app.command()(dashboard.dashboard)
 app.command("install-assets")(dashboard.install_assets)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "click_command":  # the click object behind the app: the docs' CLI reference
+        return typer.main.get_command(app)
+    raise AttributeError(f"module 'partnersim.cli' has no attribute {name!r}")
 
 
 def main() -> None:
