@@ -1,5 +1,8 @@
-"""MkDocs hooks: the notebooks as tutorials, the changelog and citation from the repository root,
-and the version in the site's name, so that nothing in the site is a copy that can drift."""
+"""MkDocs hooks: the site's pages that come from elsewhere in the repository.
+
+The notebooks as tutorials, the changelog and citation from the repository root, and the
+version in the site's name, so that nothing in the site is a copy that can drift.
+"""
 
 from __future__ import annotations
 
