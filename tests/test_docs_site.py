@@ -46,6 +46,9 @@ def test_the_api_reference_documents_the_public_names(site):
         if name.startswith("_") or name.isupper():  # __version__; the declaration tables
             continue
         assert re.search(rf'id="[\w.]*\b{name}"', page), name
+    # Sphinx roles in the docstrings are shown as code (docs/griffe_roles.py), not printed raw.
+    assert not re.search(r":(meth|func|class|mod|data|attr):`", page)
+    assert "<code>from_toml</code>" in page  # Scenario: "Construct with :meth:`from_toml`"
 
 
 def test_notebooks_are_tutorials_and_pages_are_self_contained(site):
