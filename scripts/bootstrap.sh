@@ -31,5 +31,5 @@ uv sync --frozen --quiet --compile-bytecode
 # The dashboard's front-end files, so that it works with no internet access (fetched once, here,
 # from the npm registry; never at run time).
 if ! .venv/bin/python -c "from partnersim.cli.dashboard import missing_assets; raise SystemExit(bool(missing_assets()))"; then
-  bash scripts/install_solara_assets.sh .venv >/dev/null
+  .venv/bin/partnersim install-assets >/dev/null
 fi

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,3 +56,15 @@ def browser_type_launch_args(browser_type_launch_args):
         "headless": True,
         "args": CHROMIUM_ARGS,
     }
+
+
+def uv() -> list[str]:
+    """The uv command: on PATH, or the Python module (as scripts/bootstrap.sh installs it)."""
+    found = shutil.which("uv") or shutil.which("uv", path=str(Path.home() / ".local" / "bin"))
+    if found:
+        return [found]
+    for python in ("python3", sys.executable):
+        probe = subprocess.run([python, "-m", "uv", "--version"], capture_output=True)
+        if probe.returncode == 0:
+            return [python, "-m", "uv"]
+    pytest.fail("uv is needed to build the wheel (scripts/bootstrap.sh installs it)")

@@ -2,7 +2,8 @@
 
 ``partnersim dashboard --scenarios DIR --results DIR`` passes them to the server through the
 ``PARTNERSIM_SCENARIOS`` and ``PARTNERSIM_RESULTS`` environment variables; the defaults are
-``scenarios/`` and ``results/`` under the working directory.
+``scenarios/`` under the working directory if it exists (else the scenarios shipped with
+partnersim) and ``results/`` under the working directory.
 """
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from partnersim.schema import packaged
+
 
 def scenarios_dir() -> Path:
     """Folder of scenario files offered in the pickers."""
-    return Path(os.environ.get("PARTNERSIM_SCENARIOS", "scenarios"))
+    if "PARTNERSIM_SCENARIOS" in os.environ:
+        return Path(os.environ["PARTNERSIM_SCENARIOS"])
+    return packaged.default_folder("scenarios")
 
 
 def results_dir() -> Path:

@@ -3,11 +3,11 @@
 Commands live in one module per group, and are registered here in the order ``--help``
 lists them:
 
-* :mod:`~partnersim.cli.scenarios` — ``validate``, ``run``, ``compare``;
+* :mod:`~partnersim.cli.scenarios` — ``scenarios``, ``validate``, ``run``, ``compare``;
 * :mod:`~partnersim.cli.experiments` — ``sweep``, ``resume``, ``report``, ``rerun``,
   ``compare-sweeps``;
 * :mod:`~partnersim.cli.credibility` — ``calibrate``, ``validate-patterns``;
-* :mod:`~partnersim.cli.dashboard` — ``dashboard``.
+* :mod:`~partnersim.cli.dashboard` — ``dashboard``, ``install-assets``.
 
 :mod:`~partnersim.cli.common` holds what they share (clean errors, shared options, a closed
 stdout tolerated) and :mod:`~partnersim.cli.startup` every trick that makes the commands start
@@ -21,8 +21,10 @@ without writing anything. Results folders are written atomically.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
+import typer.main
 
 from partnersim.cli import credibility, dashboard, experiments, scenarios
 from partnersim.cli.startup import exit_now
@@ -35,6 +37,7 @@ app = typer.Typer(
     help="Agent-based simulation of a national mission partnership (UK five missions).",
 )
 
+app.command()(scenarios.scenarios)
 app.command()(scenarios.validate)
 app.command()(scenarios.run)
 app.command()(scenarios.compare)
@@ -46,6 +49,13 @@ app.command("compare-sweeps")(experiments.compare_sweeps)
 app.command()(credibility.calibrate)
 app.command("validate-patterns")(credibility.validate_patterns)
 app.command()(dashboard.dashboard)
+app.command("install-assets")(dashboard.install_assets)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "click_command":  # the click object behind the app: the docs' CLI reference
+        return typer.main.get_command(app)
+    raise AttributeError(f"module 'partnersim.cli' has no attribute {name!r}")
 
 
 def main() -> None:

@@ -1,8 +1,14 @@
-"""The ``dashboard`` command, and the check that the dashboard's front-end files are installed.
+"""The ``dashboard`` and ``install-assets`` commands.
 
 The dashboard never fetches anything at run time: its front-end packages are installed into
-Solara's local cache by ``scripts/install_solara_assets.sh`` (called by
-``scripts/bootstrap.sh``), and the command refuses to start without them.
+Solara's local cache (``<environment>/share/solara/cdn/``) once, by ``partnersim
+install-assets`` (which ``scripts/bootstrap.sh`` runs in a clone), and the command refuses to
+start without them. Most of them come with the ``solara-assets`` dependency; the rest (the
+Vuetify 3 app, KaTeX, Vega) are fetched from the npm registry with ``npm pack`` at exact pinned
+versions whose tarball hashes are checked — the pins live in ``install_solara_assets.sh``, which
+ships inside the package. They are not shipped in the wheel itself: together they are several
+megabytes of other projects' builds that most users of the command line and the Python API never
+load.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Annotated
 import typer
 
 from partnersim.cli.common import clean_errors, fail
+from partnersim.schema import packaged
 
 REQUIRED_ASSETS = (
     "@widgetti/solara-vuetify3-app@5.2.0",
@@ -23,7 +30,10 @@ REQUIRED_ASSETS = (
     "vega-lite@5",
     "vega-embed@6",
 )
-"""Front-end packages the dashboard needs on disk (scripts/install_solara_assets.sh)."""
+"""Front-end packages the dashboard needs on disk (``partnersim install-assets``)."""
+
+INSTALLER = Path(__file__).resolve().parent.parent / "app" / "install_solara_assets.sh"
+"""The script that places them, with the pinned versions and hashes (shipped in the wheel)."""
 
 
 def missing_assets() -> list[str]:
@@ -68,8 +78,14 @@ def dashboard(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to serve on.")] = 8765,
     scenarios: Annotated[
-        Path, typer.Option("--scenarios", help="Folder of scenario files to offer.")
-    ] = Path("scenarios"),
+        Path | None,
+        typer.Option(
+            "--scenarios",
+            help="Folder of scenario files to offer [default: ./scenarios if it exists, "
+            "else the packaged scenarios].",
+            show_default=False,
+        ),
+    ] = None,
     results: Annotated[
         Path,
         typer.Option(
@@ -101,8 +117,12 @@ def dashboard(
             "the dashboard's front-end files are not installed "
             "(it never fetches them at run time): "
             + ", ".join(missing)
-            + ". Install them with: bash scripts/install_solara_assets.sh .venv"
+            + f". Install them once with: {Path(sys.executable).parent / 'partnersim'} "
+            "install-assets (needs npm and access to the npm registry; "
+            "or copy share/solara/cdn/ from an environment that has them)"
         )
+    if scenarios is None:
+        scenarios = packaged.default_folder("scenarios")
     if not scenarios.is_dir():
         fail(f"--scenarios: {scenarios} is not a folder")
     if not is_loopback(host):
@@ -151,3 +171,41 @@ def dashboard(
     signal.signal(signal.SIGHUP, stop)  # the terminal was closed
     code = server.wait()
     raise typer.Exit(0 if code in (0, -signal.SIGTERM, 128 + signal.SIGTERM) else code)
+
+
+@clean_errors
+def install_assets(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only list what is required and what is missing.")
+    ] = False,
+    extra: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[PKG@VERSION]...", help="Extra npm packages to place as well."),
+    ] = None,
+) -> None:
+    """Install the dashboard's front-end files for offline use (once; needs npm).
+
+    Every package is fetched at an exact pinned version and checked against its pinned hash;
+    packages already present at their pin are left alone, so running it again is harmless.
+    """
+    import shutil
+    import subprocess
+
+    if shutil.which("bash") is None:
+        fail("install-assets needs bash")
+    if not dry_run and missing_assets() and shutil.which("npm") is None:
+        fail(
+            "install-assets fetches the missing front-end packages with npm, which is not on "
+            "PATH: install Node.js (for example `apt-get install npm`) and run it again"
+        )
+    prefix = Path(sys.prefix)
+    command = [
+        "bash",
+        str(INSTALLER),
+        str(prefix),
+        *(["--dry-run"] if dry_run else []),
+        *(extra or []),
+    ]
+    code = subprocess.call(command)
+    if code:
+        raise typer.Exit(code)

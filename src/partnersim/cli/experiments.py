@@ -29,7 +29,9 @@ ChunkOpt = Annotated[int | None, typer.Option("--chunk", min=1, help="Runs per t
 
 @clean_errors
 def sweep(
-    spec: Annotated[Path, typer.Argument(metavar="SPEC", help="Sweep file (sweeps/*.toml).")],
+    spec: Annotated[
+        Path, typer.Argument(metavar="SPEC", help="Sweep file, or a packaged sweep's name.")
+    ],
     out: OutOpt = None,
     workers: WorkersOpt = None,
     backend: BackendOpt = "processes",

@@ -1,9 +1,11 @@
-"""Scenario commands: ``validate``, ``run`` and ``compare``.
+"""Scenario commands: ``scenarios``, ``validate``, ``run`` and ``compare``.
 
-Every command validates all its inputs before doing any work. ``run`` and ``compare`` run the
-scenarios with :func:`partnersim.runs.many.run_many`, save the results folder with
-:func:`partnersim.runs.many.write_run_folder` and print the outcomes formatted by
-:mod:`partnersim.runs.tables`.
+A scenario argument is a file or, if no such file exists, the name of a scenario shipped with
+partnersim (``partnersim run mission_driven``); ``partnersim scenarios`` lists the packaged
+scenarios and sweeps. Every command validates all its inputs before doing any work. ``run``
+and ``compare`` run the scenarios with :func:`partnersim.runs.many.run_many`, save the
+results folder with :func:`partnersim.runs.many.write_run_folder` and print the outcomes
+formatted by :mod:`partnersim.runs.tables`.
 """
 
 from __future__ import annotations
@@ -75,8 +77,47 @@ def print_notes(scenario: Scenario) -> None:
 
 
 @clean_errors
+def scenarios(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NAME]", help="Print this packaged scenario or sweep file (to copy and edit)."
+        ),
+    ] = None,
+) -> None:
+    """List the scenarios and sweeps shipped with partnersim, or print one of them."""
+    from partnersim.schema import packaged
+
+    kinds: tuple[packaged.Kind, ...] = ("scenarios", "sweeps")
+    if name is not None:
+        for kind in kinds:
+            entry = packaged.catalogue(kind).get(name.removesuffix(".toml"))
+            if entry is not None:
+                typer.echo(entry.path.read_text(encoding="utf-8"), nl=False)
+                return
+        fail(
+            f"{name}: no packaged scenario or sweep of that name (scenarios: "
+            + ", ".join(packaged.catalogue("scenarios"))
+            + "; sweeps: "
+            + ", ".join(packaged.catalogue("sweeps"))
+            + ")"
+        )
+    for kind, use in zip(kinds, ("partnersim run NAME", "partnersim sweep NAME"), strict=True):
+        entries = packaged.catalogue(kind)
+        width = max((len(n) for n in entries), default=0)
+        typer.echo(f"{kind.capitalize()} ({use}; files in {packaged.folder(kind)}):")
+        for entry in entries.values():
+            typer.echo(f"  {entry.name:<{width}}  {entry.description}")
+        typer.echo("")
+    typer.echo("A path to your own file works wherever a name does, and wins over a name.")
+
+
+@clean_errors
 def validate(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Scenario files to check.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE", help="Scenario files or packaged scenarios' names."),
+    ],
 ) -> None:
     """Check scenario files: types, ranges, unknown keys, cross-field rules, inheritance."""
     for scenario in load_all(files):
@@ -86,7 +127,9 @@ def validate(
 
 @clean_errors
 def run(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="Scenario file.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Scenario file, or a packaged scenario's name.")
+    ],
     seeds: SeedsOpt = 10,
     steps: StepsOpt = None,
     seed: RootOpt = DEFAULT_ROOT_SEED,
@@ -106,7 +149,8 @@ def run(
 @clean_errors
 def compare(
     files: Annotated[
-        list[Path], typer.Argument(metavar="FILE", help="Two or more scenario files.")
+        list[Path],
+        typer.Argument(metavar="FILE", help="Two or more scenario files or packaged names."),
     ],
     seeds: SeedsOpt = 10,
     steps: StepsOpt = None,
@@ -201,7 +245,8 @@ def _print_outcomes(runset: RunSet, width: float) -> None:
 
     console = Console()
     # Rich ends the process when stdout's reader has gone; carry on so results are saved.
-    console.on_broken_pipe = functools.partial(discard_stdout, console)
+    # Replacing the method on this one instance is rich's documented hook for a closed pipe.
+    console.on_broken_pipe = functools.partial(discard_stdout, console)  # type: ignore[method-assign]
     steps = runset.scenarios[0].steps
     _print_whole(
         console,

@@ -29,7 +29,6 @@ results.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -48,11 +47,12 @@ from partnersim.credibility.checks import (
 from partnersim.runs.outcomes import assessed_level, mission_column
 from partnersim.runs.runner import derive_seeds, run
 from partnersim.runs.summary import against_reference, wilson_interval
+from partnersim.schema import packaged
 from partnersim.schema.levers import PARAMETERS
 from partnersim.schema.scenario import Scenario
 
-SCENARIOS = Path(__file__).resolve().parents[3] / "scenarios"
-"""The repository's scenario files (validation runs from a checkout)."""
+SCENARIOS = packaged.folder("scenarios")
+"""The shipped scenario files (a clone's ``scenarios/``; package data in a wheel)."""
 COMMON_QUARTER = "2030Q4"
 """The common date of the like-for-like comparison (end of 2030)."""
 STEPS_2030 = data.step_of_quarter(COMMON_QUARTER)

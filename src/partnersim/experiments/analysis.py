@@ -300,7 +300,7 @@ def _indices(
     y: np.ndarray,
     seed: int,
     spec: SweepSpec,
-):
+) -> dict[str, np.ndarray]:
     """``analysis``'s indices for per-point outcomes ``y`` ({} if SALib cannot give them)."""
     # record=True: SALib resets the warning filters inside analyze(), so "ignore" would not hold.
     with (

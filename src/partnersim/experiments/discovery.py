@@ -30,7 +30,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -173,7 +173,7 @@ class DiscoveryBox:
             unrestricted side is the factor's swept bound) or ``{"values"}`` (the categories
             kept); then ``coverage``, ``density``, ``mass``, ``base_rate`` and ``runs``.
         """
-        limits = {}
+        limits: dict[str, dict[str, Any]] = {}
         for row in self.limits.to_dict("records"):
             if isinstance(row.get("values"), list | tuple):
                 limits[row["factor"]] = {"values": [str(v) for v in row["values"]]}
@@ -461,7 +461,7 @@ def _drop_idle(
     x: pd.DataFrame, y: np.ndarray, limits: list[_Limit]
 ) -> tuple[list[_Limit], list[str]]:
     """Drop, least useful first, each restriction that raises the density by < DENSITY_GAIN."""
-    dropped = []
+    dropped: list[str] = []
     while True:
         density = _density(x, y, limits)[0]
         best = None
@@ -495,7 +495,7 @@ def _box(
     limits: list[_Limit],
     kinds: dict[str, str],
     method: str,
-    **common,
+    **common: Any,
 ) -> DiscoveryBox:
     density, k, n = _density(x, y, limits)
     ranges = {c: (x[c].min(), x[c].max()) for c in x.columns if x[c].dtype.kind == "f"}

@@ -80,7 +80,14 @@ def _identifier(name: str) -> str:
     return name.replace(".", "__")
 
 
-def _parameter(p: Parameter, steps: int, *, low=None, high=None, values=None):
+def _parameter(
+    p: Parameter,
+    steps: int,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    values: Sequence[Any] | None = None,
+) -> Any:  # an ema_workbench parameter (the workbench ships no type information)
     ema = _ema()
     name, kw = _identifier(p.name), {"variable_name": p.name}
     if values is not None:
@@ -91,6 +98,8 @@ def _parameter(p: Parameter, steps: int, *, low=None, high=None, values=None):
         low, high = (
             p.plausible if p.section is Section.UNCERTAINTIES and p.plausible else (p.low, p.high)
         )
+    if low is None or high is None:
+        raise ValueError(f"{p.name} has no bounds for EMA Workbench to sample within")
     if p.kind is int:
         top = min(int(high), steps - 1) if p.quarter else int(high)
         return ema.IntegerParameter(name, int(low), max(top, int(low)), **kw)
@@ -137,7 +146,7 @@ def ema_model(
     steps: int | None = None,
     from_sweep: Any = None,
     objectives: Iterable[str] = OBJECTIVES,
-):
+) -> Any:  # an ema_workbench Model or ReplicatorModel (the workbench ships no type information)
     """An EMA Workbench model of partnersim (see the module docstring).
 
     Args:
@@ -201,7 +210,8 @@ def _parameters(base: Scenario, spec: Any) -> tuple[list, list]:
             [_parameter(p, base.steps) for p in LEVERS],
             [_parameter(p, base.steps) for p in UNCERTAINTIES],
         )
-    levers, uncertainties = [], []
+    levers: list[Any] = []
+    uncertainties: list[Any] = []
     for f in spec.factors:
         p = variable(f.name)
         made = _parameter(p, base.steps + 1, low=f.low, high=f.high, values=f.values)
@@ -235,7 +245,7 @@ def _outcomes(replications: int, objectives: tuple[str, ...]) -> list:
 
 def robustness(
     outcome: str, statistic: Callable[[np.ndarray], float] = np.mean, name: str | None = None
-):
+) -> Any:  # an ema_workbench ScalarOutcome
     """A robustness function for EMA's ``robust_optimize``, directed as ``outcome`` is declared.
 
     The metric is ``statistic`` of ``outcome`` over the scenarios, maximised or minimised as

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,7 +146,7 @@ def _build(
     write_discovery(boxes, out, found)
     fault("report:tables")
 
-    shown = {}
+    shown: dict[str, str] = {}  # figure key -> file name
     if len(sens):
         for outcome, group in sens.groupby("outcome", sort=False):
             shown[f"sensitivity:{outcome}"] = figures.sensitivity_figure(group, outcome, out)
@@ -244,7 +244,14 @@ def write_discovery(
 # -- the Markdown ---------------------------------------------------------------------------------
 
 
-def _markdown(results, sens, noise, found, success, shown) -> str:
+def _markdown(
+    results: Results,
+    sens: pd.DataFrame,
+    noise: pd.DataFrame,
+    found: Sequence[Search],
+    success: pd.DataFrame,
+    shown: Mapping[str, str],
+) -> str:
     m = results.manifest
     runs = results.runs
     ok = int((runs["status"] == "ok").sum()) if len(runs) else 0
@@ -321,7 +328,9 @@ def _noise_section(noise: pd.DataFrame) -> list[str]:
     return [*lines, ""]
 
 
-def _sensitivity_section(results, sens, noise, shown) -> list[str]:
+def _sensitivity_section(
+    results: Results, sens: pd.DataFrame, noise: pd.DataFrame, shown: Mapping[str, str]
+) -> list[str]:
     lines = ["## Sensitivity", ""]
     notes = sens.attrs.get("notes", [])
     if not len(sens):
@@ -381,7 +390,7 @@ def _sensitivity_section(results, sens, noise, shown) -> list[str]:
     return lines
 
 
-def _morris_floor(results: Results):
+def _morris_floor(results: Results) -> Callable[[pd.Series], float]:
     from partnersim.experiments.sweep.designs import morris_levels
     from partnersim.experiments.sweep.execute import load_spec
 
@@ -395,7 +404,7 @@ def _morris_floor(results: Results):
     return floor
 
 
-def _discovery_section(design: str, found: Sequence[Search], shown) -> list[str]:
+def _discovery_section(design: str, found: Sequence[Search], shown: Mapping[str, str]) -> list[str]:
     lines = [
         "## Scenario discovery (PRIM, with CART as a second method)",
         "",
@@ -443,7 +452,7 @@ def _discovery_section(design: str, found: Sequence[Search], shown) -> list[str]
     return lines
 
 
-def _success_section(success: pd.DataFrame, shown) -> list[str]:
+def _success_section(success: pd.DataFrame, shown: Mapping[str, str]) -> list[str]:
     lines = [
         "## Probability of meeting each target by factor region",
         "",
@@ -474,7 +483,7 @@ def _success_section(success: pd.DataFrame, shown) -> list[str]:
     return lines
 
 
-def _fan_section(shown) -> list[str]:
+def _fan_section(shown: Mapping[str, str]) -> list[str]:
     fans = [(k.split(":", 1)[1], v) for k, v in shown.items() if k.startswith("fan:")]
     lines = ["## Missions over time by factor region", ""]
     if not fans:

@@ -10,7 +10,7 @@ whole populations at once and passes what later phases need in the quarter's rec
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mesa
 import numpy as np
@@ -40,6 +40,9 @@ from partnersim.model.quarter import LeverSchedule, LeverValues, Quarter
 from partnersim.model.streams import Streams
 from partnersim.schema.levers import LEVER_NAMES, timing_lever
 from partnersim.schema.scenario import Scenario
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Phase = Callable[["PartnershipModel", Quarter], None]
 """One phase of a quarter: reads the model and the quarter's record, writes what follows."""
@@ -158,12 +161,12 @@ class PartnershipModel(mesa.Model):
         self._scenario = value
 
     @property
-    def datacollector(self):
+    def datacollector(self) -> mesa.DataCollector:
         """A Mesa ``DataCollector`` view of the recorded outcomes (used by ``batch_run``)."""
         return self.recorder.as_datacollector()
 
     @property
-    def graph(self):
+    def graph(self) -> nx.Graph:
         """The coordination network as a ``networkx.Graph`` (kept in sync on access)."""
         return self.network.to_networkx()
 

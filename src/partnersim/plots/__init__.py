@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from partnersim import data
+
+if TYPE_CHECKING:
+    from partnersim.model.partnership import PartnershipModel
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 """Colour-blind-safe qualitative palette (Okabe & Ito 2008)."""
@@ -54,7 +59,7 @@ def _bands(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return pd.DataFrame({"median": q[0], "low": q[1], "high": q[2]}, index=index)
 
 
-def _draw_band(ax, frame: pd.DataFrame, column: str, colour: str, label: str | None) -> None:
+def _draw_band(ax: Axes, frame: pd.DataFrame, column: str, colour: str, label: str | None) -> None:
     b = _bands(frame, column)
     x = decimal_year(b.index.to_numpy())
     if np.nanmax(np.abs(b["high"] - b["low"]), initial=0.0) > 0:  # one seed: no band to draw
@@ -173,7 +178,7 @@ def metric_figure(
     return fig
 
 
-def network_figure(model, aggregate: bool = True, seed: int = 0) -> Figure:
+def network_figure(model: PartnershipModel, aggregate: bool = True, seed: int = 0) -> Figure:
     """The model's coordination network now, as a static figure (the dashboard's view).
 
     Nodes are coloured and shaped by actor kind and sized by budget, members, population or

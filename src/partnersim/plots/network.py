@@ -14,10 +14,16 @@ view shows every actor except firms, of which it shows a deterministic sample.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import altair as alt
+
+    from partnersim.model.partnership import PartnershipModel
 
 KIND_STYLE = {
     # kind: (label, colour (Okabe–Ito), Vega shape)
@@ -44,7 +50,9 @@ class Layout:
     """Legend label of each display node's kind (:data:`KIND_STYLE`)."""
 
 
-def build_layout(model, aggregate: bool = True, max_businesses: int = 300, seed: int = 0) -> Layout:
+def build_layout(
+    model: PartnershipModel, aggregate: bool = True, max_businesses: int = 300, seed: int = 0
+) -> Layout:
     """Group actors (or sample them) and lay the display nodes out once."""
     net, pop = model.network, model.population
     n = net.n_nodes
@@ -94,7 +102,7 @@ def build_layout(model, aggregate: bool = True, max_businesses: int = 300, seed:
     return Layout(group, names, kinds, xy, sizes, [KIND_STYLE[k][0] for k in kinds])
 
 
-def _sizes(model, group: np.ndarray, kinds: list[str]) -> np.ndarray:
+def _sizes(model: PartnershipModel, group: np.ndarray, kinds: list[str]) -> np.ndarray:
     """A size per display node: budgets, members, population or capacity, scaled per kind.
 
     These are fixed when the population is built, so the sizes are computed once per layout.
@@ -109,16 +117,16 @@ def _sizes(model, group: np.ndarray, kinds: list[str]) -> np.ndarray:
     shown = group >= 0
     total = np.bincount(group[shown], weight[shown], len(kinds))
     sizes = np.full(len(kinds), 300.0)
-    kinds = np.array(kinds)
+    kind_of = np.array(kinds)
     for kind in ("ministry", "union", "local_authority", "business"):
-        mask = kinds == kind
+        mask = kind_of == kind
         if mask.any() and total[mask].max() > 0:
             sizes[mask] = 80 + 900 * np.sqrt(total[mask] / total[mask].max())
-    sizes[kinds == "centre"] = 700
+    sizes[kind_of == "centre"] = 700
     return sizes
 
 
-def network_frames(model, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
+def network_frames(model: PartnershipModel, layout: Layout) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Node and tie tables of the model's current state, for drawing.
 
     The tables are copies: they stay valid (and unchanged) while the model steps on, so a
@@ -173,7 +181,7 @@ def _row_totals(values: np.ndarray) -> np.ndarray:
     return values.reshape(len(values), -1).sum(axis=1)
 
 
-def _state_notes(model, layout: Layout) -> list[str]:
+def _state_notes(model: PartnershipModel, layout: Layout) -> list[str]:
     """A short state description per display node (for the tooltip)."""
     pop = model.population
     notes = [""] * len(layout.names)
@@ -202,7 +210,7 @@ def _state_notes(model, layout: Layout) -> list[str]:
         count = np.bincount(g, minlength=n)
         capability = np.bincount(g, las.capability, n)
         devolved = np.bincount(g, _row_totals(las.devolved), n)
-        for i in np.flatnonzero(count):
+        for i in np.flatnonzero(count).tolist():
             notes[i] = (
                 f"capability {capability[i] / count[i]:.2f}; devolved "
                 f"£{devolved[i] / 1000:.2f}bn this quarter"
@@ -214,7 +222,7 @@ def _state_notes(model, layout: Layout) -> list[str]:
         count = np.bincount(g, minlength=n)
         active = np.bincount(g, biz.quarters_left[shown] > 0, n)
         invested = np.bincount(g, _row_totals(biz.invested)[shown], n)
-        for i in np.flatnonzero(count):
+        for i in np.flatnonzero(count).tolist():
             notes[i] = (
                 f"{active[i] / count[i]:.0%} with a mission project; "
                 f"£{invested[i] / 1000:.1f}bn invested"
@@ -222,13 +230,17 @@ def _state_notes(model, layout: Layout) -> list[str]:
     return notes
 
 
-def network_chart(model, layout: Layout, width: int = 560, height: int = 460):
+def network_chart(
+    model: PartnershipModel, layout: Layout, width: int = 560, height: int = 460
+) -> alt.LayerChart:
     """The Altair chart of the model's current state (see :func:`draw_network`)."""
     nodes, ties = network_frames(model, layout)
     return draw_network(nodes, ties, width=width, height=height)
 
 
-def draw_network(nodes: pd.DataFrame, ties: pd.DataFrame, width: int = 560, height: int = 460):
+def draw_network(
+    nodes: pd.DataFrame, ties: pd.DataFrame, width: int = 560, height: int = 460
+) -> alt.LayerChart:
     """The Altair chart of node and tie tables (:func:`network_frames`): ties under nodes.
 
     Tie colour is mean trust (viridis, 0–1); tie width is the number of active ties a segment

@@ -204,17 +204,18 @@ def write_run_folder(
     """
     from partnersim.results.faults import fault
 
+    out = Path(out)
     now = results.check_replaceable(out)
 
     def fill(folder: Path) -> None:
         drawing = figure and drawer is not None
-        if drawing:
+        if figure and drawer is not None:
             drawer.submit(runset, folder / FIGURE)
         results.write_table(runset.timeseries, folder / results.TIMESERIES)
         results.write_table(runset.summary, folder / results.SUMMARY)
         results.write_json(runset.manifest, folder / results.MANIFEST)
         fault("run:tables")
-        if figure and not (drawing and drawer.wait()):
+        if figure and not (drawer is not None and drawing and drawer.wait()):
             runset.figure().savefig(folder / FIGURE, dpi=100)
 
     return results.write_folder(Path(out), fill, expected=now if expected is None else expected)

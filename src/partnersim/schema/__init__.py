@@ -5,7 +5,9 @@
 * :mod:`partnersim.schema.problems` — what scenario and sweep files share: located problems,
   value checks, TOML reading and line lookup;
 * :mod:`partnersim.schema.scenario` — :class:`~partnersim.schema.scenario.Scenario`, the
-  validated, frozen, hashable scenario.
+  validated, frozen, hashable scenario;
+* :mod:`partnersim.schema.packaged` — the scenario and sweep files shipped with partnersim,
+  found by name.
 
 Nothing here imports the model, the runner or anything above them.
 """

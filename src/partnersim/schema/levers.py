@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, overload
 
 from partnersim.data import assumption_table
 
@@ -1031,8 +1031,12 @@ class _SectionView(Sequence[Parameter]):
     def _items(self) -> tuple[Parameter, ...]:
         return tuple(p for p in _REGISTRY.values() if p.section is self.section)
 
-    def __getitem__(self, index):  # type: ignore[override] - a view, as a tuple slices
-        return self._items()[index]
+    @overload
+    def __getitem__(self, index: int) -> Parameter: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Parameter, ...]: ...
+    def __getitem__(self, index: int | slice) -> Parameter | tuple[Parameter, ...]:
+        return self._items()[index]  # a view, as a tuple indexes and slices
 
     def __len__(self) -> int:
         return len(self._items())
@@ -1050,7 +1054,11 @@ class _NameView(Sequence[str]):
     def _items(self) -> tuple[str, ...]:
         return tuple(p.name for p in _REGISTRY.values() if p.scheduled)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
         return self._items()[index]
 
     def __len__(self) -> int:

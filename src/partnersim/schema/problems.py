@@ -103,10 +103,11 @@ def check_value(param: Parameter, value: Any) -> str | None:
         return f"must be {wanted}, got {type(value).__name__} {value!r}; {allowed}"
     if param.kind is int and not isinstance(value, numbers.Integral):
         return f"must be an integer, got {value!r}; {allowed}"
-    if not math.isfinite(value):
+    number = float(value)  # a Real: compared with the float bounds
+    if not math.isfinite(number):
         return f"must be finite, got {value!r}; {allowed}"
-    if (param.low is not None and value < param.low) or (
-        param.high is not None and value > param.high
+    if (param.low is not None and number < param.low) or (
+        param.high is not None and number > param.high
     ):
         return f"{value!r} is out of range; {allowed}"
     return None

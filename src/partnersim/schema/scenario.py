@@ -4,7 +4,8 @@ A scenario file is TOML::
 
     name = "mission_driven"
     description = "All eight recommendations from day one."
-    extends = "westminster_default.toml"   # optional; a path relative to this file
+    extends = "westminster_default.toml"   # optional: a path relative to this file, or
+                                           # the name of a packaged scenario
 
     [run]
     steps = 40
@@ -40,6 +41,7 @@ from types import MappingProxyType
 from typing import Any
 
 from partnersim.data import assumption_table as data_assumption_table
+from partnersim.schema import packaged
 from partnersim.schema.levers import (
     LEVER_NAMES,
     PARAMETERS,
@@ -104,9 +106,12 @@ class Scenario:
     def from_toml(cls, path: str | Path, *, _seen: tuple[Path, ...] = ()) -> Scenario:
         """Read, resolve (``extends``) and validate a scenario file.
 
-        A parent named by ``extends`` (a path relative to the file, ``.toml`` optional) is
-        loaded and validated first, so its problems are reported against its own file; the
-        child's tables then override the parent's values key by key.
+        ``path`` is a file or, if no such file exists, the name of a scenario shipped with
+        partnersim (``Scenario.from_toml("mission_driven")``; ``partnersim scenarios`` lists
+        them). A parent named by ``extends`` is found the same way: a path relative to the
+        file (``.toml`` optional) first, else a packaged scenario's name. It is loaded and
+        validated first, so its problems are reported against its own file; the child's tables
+        then override the parent's values key by key.
 
         Raises:
             ScenarioError: the file or a parent is missing, malformed or invalid, or the
@@ -120,6 +125,16 @@ class Scenario:
             raise ScenarioError(
                 str(path), [Problem("<file>", f"cannot be read ({reason})")]
             ) from None
+        if not path.is_file():
+            found = packaged.find("scenarios", path)
+            if found is None:
+                if not path.exists():
+                    raise ScenarioError(
+                        str(path), [Problem("<file>", packaged.not_found("scenarios", path))]
+                    )
+            else:
+                path = found
+                resolved = path.resolve()
         if len(_seen) >= MAX_EXTENDS_DEPTH:
             raise ScenarioError(
                 str(path),
@@ -147,16 +162,16 @@ class Scenario:
                         )
                     ],
                 )
-            parent_path = path.parent / parent_ref
-            if not parent_path.suffix:
-                parent_path = parent_path.with_suffix(".toml")
-            if not parent_path.is_file():
+            parent_path = packaged.find("scenarios", parent_ref, relative_to=path.parent)
+            if parent_path is None:
+                looked = path.parent / parent_ref
                 raise ScenarioError(
                     str(path),
                     [
                         Problem(
                             "extends",
-                            f"parent scenario {parent_ref!r} not found (looked for {parent_path})",
+                            f"parent scenario {parent_ref!r} not found (looked for {looked}); "
+                            + packaged.not_found("scenarios", parent_ref),
                             lines(None, "extends"),
                         )
                     ],
@@ -438,7 +453,14 @@ class Scenario:
         return {p.name: self.values[p.name] for p in SECTIONS[Section.LEVERS]}
 
 
-def _restore(name, description, values, start_steps, path, assumptions) -> Scenario:
+def _restore(
+    name: str,
+    description: str,
+    values: dict[str, Any],
+    start_steps: dict[str, int],
+    path: Path | None,
+    assumptions: dict[str, float],
+) -> Scenario:
     return Scenario(
         name,
         description,

@@ -4,7 +4,8 @@ A sweep file is TOML::
 
     name = "levers_lhs"
     description = "What the question is."
-    scenario = "../scenarios/westminster_default.toml"   # base scenario, relative to this file
+    scenario = "westminster_default"   # base scenario: a path relative to this file, or the
+                                       # name of a packaged scenario (partnersim scenarios)
     design = "lhs"        # grid | list | lhs | sobol | morris (sweep.designs)
     samples = 64          # lhs: points; sobol: base N (N·(D+2) points); morris: trajectories
     replications = 4      # seeds per design point (the same seeds at every point)
@@ -37,6 +38,7 @@ from typing import Any
 
 from partnersim.data import assumption_table
 from partnersim.experiments.sweep.designs import DESIGNS, TABLE, design_points
+from partnersim.schema import packaged
 from partnersim.schema.levers import PARAMETERS, Section, variable
 from partnersim.schema.problems import (
     LineFinder,
@@ -151,10 +153,15 @@ class SweepSpec:
     def from_toml(cls, path: str | Path) -> SweepSpec:
         """Read and validate a sweep file.
 
+        ``path`` is a file or, if no such file exists, the name of a sweep shipped with
+        partnersim (``SweepSpec.from_toml("levers_lhs")``; ``partnersim scenarios`` lists them).
+
         Raises:
             SweepError: the file, its base scenario or a factor is missing or invalid.
         """
-        path = Path(path)
+        path = packaged.find("sweeps", path) or Path(path)
+        if not path.exists():
+            raise SweepError(str(path), [Problem("<file>", packaged.not_found("sweeps", path))])
         text, raw = load_toml(path, SweepError)
         return cls.from_dict(raw, source=str(path), path=path, text=text)
 
@@ -214,9 +221,10 @@ class SweepSpec:
         elif not isinstance(scenario_ref, str):
             problems.append(Problem("scenario", "must be a file path", lines(None, "scenario")))
         else:
-            scenario_path = (path.parent if path else Path.cwd()) / scenario_ref
+            here = path.parent if path else Path.cwd()
+            scenario_path = packaged.find("scenarios", scenario_ref, relative_to=here)
             try:
-                base = Scenario.from_toml(scenario_path)
+                base = Scenario.from_toml(scenario_path or here / scenario_ref)
             except ScenarioError as exc:
                 # The base scenario's own problems, reported against its file.
                 raise SweepError(exc.source, exc.problems) from None

@@ -37,6 +37,7 @@ from partnersim.model.agents.base import PartnershipAgent, column
 from partnersim.model.network import ActorKind, TieType
 
 if TYPE_CHECKING:
+    from partnersim.model import population
     from partnersim.model.partnership import PartnershipModel
     from partnersim.model.quarter import Quarter
 
@@ -49,7 +50,7 @@ class Centre(PartnershipAgent):
     capability = column("capability", "Delivery capability, 0–1.")
 
     @property
-    def rows(self):  # noqa: D102 - the Centre is a single record, not an array row
+    def rows(self) -> population.Centre:  # noqa: D102 - the Centre is one record, not a row
         return self.model.population.centre
 
     @property

@@ -3,7 +3,10 @@
 # (/_solara/cdn/<pkg>@<version>/...) into <venv>/share/solara/cdn/, so that Solara pages
 # render with no internet access.
 #
-# Usage: scripts/install_solara_assets.sh VENV [--dry-run] [PKG@VERSION ...]
+# Usage: partnersim install-assets [--dry-run] [PKG@VERSION ...]   (runs this file for the
+#        environment partnersim is installed in; it ships inside the package, so a wheel
+#        installs the same pinned versions as a clone's scripts/bootstrap.sh)
+#    or: bash install_solara_assets.sh VENV [--dry-run] [PKG@VERSION ...]
 #   VENV          the virtual environment that has solara installed
 #   --dry-run     only list what is required and what is missing
 #   PKG@VERSION   extra npm packages to place as well (e.g. for a third-party widget)
