@@ -197,7 +197,7 @@ def check(folder: Path, *, deep: bool) -> Damage:
     records = read_ledger(folder)
     seen: set[int] = set()
     duplicated: set[int] = set()
-    recorded = {table: set() for table in TABLES}
+    recorded: dict[str, set[str]] = {table: set() for table in TABLES}
     for record in records:
         ids = record["run_ids"]
         duplicated.update(i for i in ids if i in seen)
@@ -266,7 +266,8 @@ def repair(folder: Path) -> list[str]:
         return []
     notes = []
     quarantine = folder / QUARANTINE
-    moved, stray = [], []
+    moved: list[str] = []
+    stray: list[str] = []
     bad = {f"{t}/{n}" for t in TABLES for n in damage.bad_parts}
     for label in sorted({*damage.damaged, *damage.unexpected, *bad}):
         path = folder / label
