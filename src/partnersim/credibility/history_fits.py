@@ -36,6 +36,7 @@ from scipy.optimize import least_squares
 
 from partnersim import data
 from partnersim.data import MISSIONS
+from partnersim.model.capacity import from_scale, to_scale
 from partnersim.schema.levers import variable
 
 DRAWS = 2000
@@ -43,12 +44,13 @@ DRAWS = 2000
 
 
 def logit(p_percent: np.ndarray | float) -> np.ndarray:
-    p = np.clip(np.asarray(p_percent, dtype=float) / 100.0, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
+    """A % share on the logit scale (the NHS and opportunity laws' scale)."""
+    return np.asarray(to_scale(p_percent, "logit"))
 
 
 def expit(x: np.ndarray | float) -> np.ndarray:
-    return 100.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+    """Inverse of :func:`logit`, in %."""
+    return np.asarray(from_scale(x, "logit"))
 
 
 def crps_samples(samples: np.ndarray, y: float) -> float:
@@ -154,13 +156,6 @@ def nhs_spending_growth(year: int) -> float:
     if not periods:
         return float(res["long_run_growth"])
     return float(min(periods, key=lambda p: p["end"] - p["start"])["value"])
-
-
-def police_officers(t: np.ndarray | float) -> np.ndarray:
-    """FTE police officers (England and Wales) at decimal year ``t`` (linear between Marches)."""
-    res = data.read("capacity")["safe_streets"]["resourcing"]
-    years = np.array(res["years"], dtype=float) + 0.25
-    return np.interp(t, years, np.array(res["values"], dtype=float))
 
 
 def _lagged(series: Callable[[np.ndarray], np.ndarray], t: np.ndarray, lag_q: float) -> np.ndarray:
