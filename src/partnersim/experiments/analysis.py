@@ -6,9 +6,10 @@
   method, which accepts any sample; for list designs, none. Each outcome is averaged over the
   replications at a design point; confidence intervals come from a bootstrap over replications
   (each bootstrap draws, at every point, replications with replacement and recomputes the
-  indices), re-centred on the estimate. Designs too small or incomplete for their method get a
-  note instead. Which method applies, and how many points it needs, is each design's entry in
-  :data:`partnersim.experiments.sweep.designs.TABLE`.
+  indices), re-centred on the estimate; for δ they also hold SALib's own resampling noise, and
+  every SALib call is seeded, so a report is reproducible. Designs too small or incomplete for
+  their method get a note instead. Which method applies, and how many points it needs, is each
+  design's entry in :data:`partnersim.experiments.sweep.designs.TABLE`.
   Estimates and intervals are clipped to each index's domain, and checks that say when they
   cannot be trusted go with them (``attrs["checks"]``).
 * **Scenario discovery** lives in :mod:`partnersim.experiments.discovery` (PRIM and CART for
@@ -151,8 +152,12 @@ def sensitivity(
     percentiles are re-centred on the estimate by removing the bootstrap's mean shift, which
     is reported as ``bootstrap_shift``.
 
-    SALib runs with one BLAS thread (:func:`one_blas_thread`), which changes its speed, not
-    its numbers.
+    SALib's δ method resamples internally as well: δ is bias-reduced over resamples of the
+    design points and its S1 is computed on a resample drawn with replacement. Each bootstrap
+    draw gets fresh SALib resamples, so a δ-method interval holds that estimator noise as
+    well as replication noise. Every SALib call is seeded from ``seed`` (SALib ignores a seed
+    of 0), so the same sweep and seed give the same table. SALib runs with one BLAS thread
+    (:func:`one_blas_thread`), which changes its speed, not its numbers.
 
     Estimates and intervals are clipped to each index's domain (:data:`DOMAINS`: Sobol' and
     δ indices in [0, 1], μ* and σ at least 0) and the interval always holds the estimate;
@@ -163,7 +168,8 @@ def sensitivity(
         ``bootstrap_shift``, ``method``, ``unit`` (:func:`index_unit`) and the raw values.
         ``frame.attrs["notes"]`` says why indices were not computed, if any were not;
         ``frame.attrs["checks"]`` lists what should make a reader wary of those that were
-        (negative indices, S1 above ST beyond error, a small design, one seed per point).
+        (negative indices, S1 above ST beyond error, a small design, one seed per point);
+        ``frame.attrs["n_boot"]`` is the number of bootstrap draws.
     """
     from partnersim.experiments.sweep.designs import TABLE, salib_problem
     from partnersim.experiments.sweep.execute import load_spec
@@ -206,6 +212,15 @@ def sensitivity(
         return frame
     units = runs.groupby("point")[[f"u_{n}" for n in names]].first().loc[points].to_numpy()
     rng = np.random.default_rng(seed)
+    # SALib seeds its own resampling only for a truthy seed (``if seed:``), so 0 left δ and its
+    # S1 to NumPy's unseeded global state and the report changed from run to run. Every SALib
+    # call gets a non-zero seed drawn from a stream of its own (the replication draws below
+    # are unchanged): the estimate one, each bootstrap draw a fresh one.
+    seed_stream = np.random.default_rng([seed, 1])
+
+    def salib_seed() -> int:
+        return int(seed_stream.integers(1, 2**31 - 1))
+
     point_of_run = runs["point"].to_numpy()
     by_point = [np.flatnonzero(point_of_run == p) for p in points]
     rows = []
@@ -216,19 +231,24 @@ def sensitivity(
                 continue
             values = runs[outcome].to_numpy(dtype=float)
 
-            def indices(sample: list[np.ndarray], values: np.ndarray = values) -> dict:
+            def indices(
+                sample: list[np.ndarray], call_seed: int, values: np.ndarray = values
+            ) -> dict:
                 y = np.array([values[i].mean() for i in sample])
                 if not np.all(np.isfinite(y)) or np.std(y) == 0:
                     return {}
-                return _indices(analysis, problem, units, y, seed, spec)
+                return _indices(analysis, problem, units, y, call_seed, spec)
 
-            raw = indices(by_point)
+            raw = indices(by_point, salib_seed())
             if not raw:
                 notes.append(f"{outcome}: does not vary (or is undefined) across the design")
                 continue
             boot: dict[str, list] = {k: [] for k in raw}
             for _ in range(n_boot):
-                b = indices([rng.choice(idx, size=len(idx), replace=True) for idx in by_point])
+                b = indices(
+                    [rng.choice(idx, size=len(idx), replace=True) for idx in by_point],
+                    salib_seed(),
+                )
                 for k, v in b.items():
                     boot[k].append(v)
             for k, value in raw.items():
@@ -254,6 +274,7 @@ def sensitivity(
         frame = _clipped(pd.DataFrame(rows))
         frame.attrs["notes"] = notes
         frame.attrs["checks"] = _checks(frame, spec, runs)
+        frame.attrs["n_boot"] = n_boot
     return frame
 
 
