@@ -302,11 +302,12 @@ def _checks(frame: pd.DataFrame, spec: SweepSpec, runs: pd.DataFrame) -> list[st
     design = TABLE[spec.design]
     size = spec.samples if design.uses_samples else runs["point"].nunique()
     what = {"Sobol'": "base sample N", "Morris": "trajectories"}.get(method, "design points")
+    resampling = " (and SALib's own resampling)" if method.startswith("delta") else ""
     if method in SMALL and size < SMALL[method]:
         out.append(
             f"small design: {size} {what} (below {SMALL[method]}). The intervals show only "
-            "how replication noise moves the indices, not the sampling error of a design this "
-            "small, which can be larger than the indices themselves"
+            f"how replication noise{resampling} moves the indices, not the sampling error of a "
+            "design this small, which can be larger than the indices themselves"
         )
     reps = runs.groupby("point").size()
     if len(reps) and reps.max() < 2:
