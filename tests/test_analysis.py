@@ -130,6 +130,37 @@ def test_the_report_builds_on_every_design_and_says_why_a_section_is_empty(tmp_p
     assert set(noise["outcome"]) <= set(analysis.OUTCOMES)
 
 
+def test_delta_indices_are_reproducible_and_salib_runs_on_one_blas_thread(tmp_path, monkeypatch):
+    """Issue 13: the δ report took over 30 minutes on levers_lhs and changed from run to run.
+
+    SALib's ``delta.analyze`` fits many tiny KDEs; with OpenBLAS's default thread per core each
+    solve waited for a core on a busy machine (1.06 s a call against 0.11 s with one thread).
+    And SALib seeds its resampling only for a truthy seed, so ``seed=0`` left δ unseeded.
+    """
+    from SALib.analyze import delta
+    from threadpoolctl import threadpool_info
+
+    body = DESIGNS["lhs"].replace("samples = 12", "samples = 32")  # δ needs 30 points
+    loaded = run_sweep(tiny_sweep(tmp_path, body, "lhs"), out=tmp_path / "out", backend="serial")
+    calls: list[tuple[int | None, list[int]]] = []
+    analyze = delta.analyze
+
+    def counted(*args, **kwargs):
+        threads = [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+        calls.append((kwargs.get("seed"), threads))
+        return analyze(*args, **kwargs)
+
+    monkeypatch.setattr(delta, "analyze", counted)
+    first = analysis.sensitivity(loaded, n_boot=4)
+    assert first["method"].eq("delta (moment-independent)").all()
+    outcomes = first["outcome"].nunique()
+    assert len(calls) == outcomes * (1 + 4)  # the estimate and one call per bootstrap draw
+    assert all(t == 1 for _, threads in calls for t in threads), calls[:3]
+    assert all(s for s, _ in calls)  # SALib skips seeding on 0 or None
+    second = analysis.sensitivity(loaded, n_boot=4)
+    pd.testing.assert_frame_equal(first, second)
+
+
 def test_seed_noise_separates_luck_from_the_factors():
     rng = np.random.default_rng(0)
     points = np.repeat(np.arange(40), 4)

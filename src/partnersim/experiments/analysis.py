@@ -6,9 +6,10 @@
   method, which accepts any sample; for list designs, none. Each outcome is averaged over the
   replications at a design point; confidence intervals come from a bootstrap over replications
   (each bootstrap draws, at every point, replications with replacement and recomputes the
-  indices), re-centred on the estimate. Designs too small or incomplete for their method get a
-  note instead. Which method applies, and how many points it needs, is each design's entry in
-  :data:`partnersim.experiments.sweep.designs.TABLE`.
+  indices), re-centred on the estimate; for δ they also hold SALib's own resampling noise, and
+  every SALib call is seeded, so a report is reproducible. Designs too small or incomplete for
+  their method get a note instead. Which method applies, and how many points it needs, is each
+  design's entry in :data:`partnersim.experiments.sweep.designs.TABLE`.
   Estimates and intervals are clipped to each index's domain, and checks that say when they
   cannot be trusted go with them (``attrs["checks"]``).
 * **Scenario discovery** lives in :mod:`partnersim.experiments.discovery` (PRIM and CART for
@@ -38,6 +39,8 @@ from partnersim.runs.outcomes import mission_column
 from partnersim.runs.summary import wilson_interval
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from partnersim.experiments.sweep.designs import Sensitivity
     from partnersim.experiments.sweep.spec import SweepSpec
 
@@ -104,6 +107,23 @@ SMALL = {"Sobol'": 256, "Morris": 10, "delta (moment-independent)": 100}
 sampling error — which the replication bootstrap does not show — is commonly large."""
 
 
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run the enclosed code with one BLAS thread.
+
+    SALib's δ fits a Gaussian KDE per class of every factor (scipy's ``gaussian_kde``), each
+    a few tiny triangular solves in OpenBLAS. With OpenBLAS's default of one thread per core,
+    every solve synchronises threads; on a busy machine each then waits for a core, and on a
+    shared 2-core machine (load 4) one ``delta.analyze`` call on the 64-point ``levers_lhs``
+    sweep took 1.06 s on average (up to 4.7 s) instead of 0.11 s. The numbers are the same;
+    only the waiting goes.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
 def index_unit(index: str, outcome: str) -> str:
     """The unit of a sensitivity index of ``outcome``.
 
@@ -132,6 +152,13 @@ def sensitivity(
     percentiles are re-centred on the estimate by removing the bootstrap's mean shift, which
     is reported as ``bootstrap_shift``.
 
+    SALib's δ method resamples internally as well: δ is bias-reduced over resamples of the
+    design points and its S1 is computed on a resample drawn with replacement. Each bootstrap
+    draw gets fresh SALib resamples, so a δ-method interval holds that estimator noise as
+    well as replication noise. Every SALib call is seeded from ``seed`` (SALib ignores a seed
+    of 0), so the same sweep and seed give the same table. SALib runs with one BLAS thread
+    (:func:`one_blas_thread`), which changes its speed, not its numbers.
+
     Estimates and intervals are clipped to each index's domain (:data:`DOMAINS`: Sobol' and
     δ indices in [0, 1], μ* and σ at least 0) and the interval always holds the estimate;
     SALib's own values are kept as ``raw_estimate``, ``raw_low`` and ``raw_high``.
@@ -141,7 +168,8 @@ def sensitivity(
         ``bootstrap_shift``, ``method``, ``unit`` (:func:`index_unit`) and the raw values.
         ``frame.attrs["notes"]`` says why indices were not computed, if any were not;
         ``frame.attrs["checks"]`` lists what should make a reader wary of those that were
-        (negative indices, S1 above ST beyond error, a small design, one seed per point).
+        (negative indices, S1 above ST beyond error, a small design, one seed per point);
+        ``frame.attrs["n_boot"]`` is the number of bootstrap draws.
     """
     from partnersim.experiments.sweep.designs import TABLE, salib_problem
     from partnersim.experiments.sweep.execute import load_spec
@@ -184,52 +212,69 @@ def sensitivity(
         return frame
     units = runs.groupby("point")[[f"u_{n}" for n in names]].first().loc[points].to_numpy()
     rng = np.random.default_rng(seed)
+    # SALib seeds its own resampling only for a truthy seed (``if seed:``), so 0 left δ and its
+    # S1 to NumPy's unseeded global state and the report changed from run to run. Every SALib
+    # call gets a non-zero seed drawn from a stream of its own (the replication draws below
+    # are unchanged): the estimate one, each bootstrap draw a fresh one.
+    seed_stream = np.random.default_rng([seed, 1])
+
+    def salib_seed() -> int:
+        return int(seed_stream.integers(1, 2**31 - 1))
+
     point_of_run = runs["point"].to_numpy()
     by_point = [np.flatnonzero(point_of_run == p) for p in points]
     rows = []
-    for outcome in outcomes:
-        if outcome not in runs:
-            continue
-        values = runs[outcome].to_numpy(dtype=float)
+    # SALib is many small BLAS calls (a KDE per class); see one_blas_thread.
+    with one_blas_thread():
+        for outcome in outcomes:
+            if outcome not in runs:
+                continue
+            values = runs[outcome].to_numpy(dtype=float)
 
-        def indices(sample: list[np.ndarray], values: np.ndarray = values) -> dict:
-            y = np.array([values[i].mean() for i in sample])
-            if not np.all(np.isfinite(y)) or np.std(y) == 0:
-                return {}
-            return _indices(analysis, problem, units, y, seed, spec)
+            def indices(
+                sample: list[np.ndarray], call_seed: int, values: np.ndarray = values
+            ) -> dict:
+                y = np.array([values[i].mean() for i in sample])
+                if not np.all(np.isfinite(y)) or np.std(y) == 0:
+                    return {}
+                return _indices(analysis, problem, units, y, call_seed, spec)
 
-        raw = indices(by_point)
-        if not raw:
-            notes.append(f"{outcome}: does not vary (or is undefined) across the design")
-            continue
-        boot: dict[str, list] = {k: [] for k in raw}
-        for _ in range(n_boot):
-            b = indices([rng.choice(idx, size=len(idx), replace=True) for idx in by_point])
-            for k, v in b.items():
-                boot[k].append(v)
-        for k, value in raw.items():
-            draws = np.array(boot[k]) if boot[k] else np.full((1, len(names)), np.nan)
-            with warnings.catch_warnings():  # all-NaN columns: the index is undefined
-                warnings.simplefilter("ignore", RuntimeWarning)
-                q_low, q_high = np.nanpercentile(draws, [2.5, 97.5], axis=0)
-                shift = np.nanmean(draws, axis=0) - value
-            for i, name in enumerate(names):
-                rows.append(
-                    {
-                        "outcome": outcome,
-                        "factor": name,
-                        "index": k,
-                        "estimate": float(value[i]),
-                        "low": float(q_low[i] - shift[i]),
-                        "high": float(q_high[i] - shift[i]),
-                        "bootstrap_shift": float(shift[i]),
-                        "method": analysis.method,
-                    }
+            raw = indices(by_point, salib_seed())
+            if not raw:
+                notes.append(f"{outcome}: does not vary (or is undefined) across the design")
+                continue
+            boot: dict[str, list] = {k: [] for k in raw}
+            for _ in range(n_boot):
+                b = indices(
+                    [rng.choice(idx, size=len(idx), replace=True) for idx in by_point],
+                    salib_seed(),
                 )
+                for k, v in b.items():
+                    boot[k].append(v)
+            for k, value in raw.items():
+                draws = np.array(boot[k]) if boot[k] else np.full((1, len(names)), np.nan)
+                with warnings.catch_warnings():  # all-NaN columns: the index is undefined
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    q_low, q_high = np.nanpercentile(draws, [2.5, 97.5], axis=0)
+                    shift = np.nanmean(draws, axis=0) - value
+                for i, name in enumerate(names):
+                    rows.append(
+                        {
+                            "outcome": outcome,
+                            "factor": name,
+                            "index": k,
+                            "estimate": float(value[i]),
+                            "low": float(q_low[i] - shift[i]),
+                            "high": float(q_high[i] - shift[i]),
+                            "bootstrap_shift": float(shift[i]),
+                            "method": analysis.method,
+                        }
+                    )
     if rows:
         frame = _clipped(pd.DataFrame(rows))
         frame.attrs["notes"] = notes
         frame.attrs["checks"] = _checks(frame, spec, runs)
+        frame.attrs["n_boot"] = n_boot
     return frame
 
 
@@ -257,11 +302,12 @@ def _checks(frame: pd.DataFrame, spec: SweepSpec, runs: pd.DataFrame) -> list[st
     design = TABLE[spec.design]
     size = spec.samples if design.uses_samples else runs["point"].nunique()
     what = {"Sobol'": "base sample N", "Morris": "trajectories"}.get(method, "design points")
+    resampling = " (and SALib's own resampling)" if method.startswith("delta") else ""
     if method in SMALL and size < SMALL[method]:
         out.append(
             f"small design: {size} {what} (below {SMALL[method]}). The intervals show only "
-            "how replication noise moves the indices, not the sampling error of a design this "
-            "small, which can be larger than the indices themselves"
+            f"how replication noise{resampling} moves the indices, not the sampling error of a "
+            "design this small, which can be larger than the indices themselves"
         )
     reps = runs.groupby("point").size()
     if len(reps) and reps.max() < 2:

@@ -345,6 +345,15 @@ def _sensitivity_section(
         "error, and SALib's own value is kept as `raw_estimate`. Each table says its unit.",
         "",
     ]
+    if method.startswith("delta"):
+        lines += [
+            "SALib's δ method resamples the design points itself (δ is bias-reduced over "
+            "resamples; its S1 is computed on a resample drawn with replacement), and each "
+            "bootstrap draw gets fresh resamples, so these intervals hold that estimator noise "
+            f"as well as seed noise ({sens.attrs.get('n_boot', '?')} draws). Every SALib call "
+            "is seeded: the same sweep gives the same table.",
+            "",
+        ]
     checks = sens.attrs.get("checks", [])
     if checks:
         lines += ["**Read with care:**", "", *(f"* {c}" for c in checks), ""]
