@@ -108,9 +108,11 @@ def laws(
         elif name == "safe_streets":
             response = values["police_elasticity"]
             drift = f["drift"]
-        else:  # growth: pp a year of growth per unit of ln capacity while it builds
+        elif name == "growth":  # pp a year of growth per unit of ln capacity while it builds
             response = values["growth_investment_effect"] * c.growth_investment_share / 4.0
             drift = 0.0
+        else:
+            raise ValueError(f"no delivery law is declared for mission {name!r}")
         out.append(
             AdjustLaw(
                 scale=f["scale"],
