@@ -29,6 +29,21 @@ def small() -> Scenario:
     )
 
 
+def cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None, **kwargs
+) -> subprocess.CompletedProcess:
+    """Run ``python -m partnersim.cli ARGS`` as a user would (from the repository by default)."""
+    return subprocess.run(
+        [sys.executable, "-m", "partnersim.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        **kwargs,
+    )
+
+
 def load(name: str) -> Scenario:
     """A shipped scenario by name."""
     return Scenario.from_toml(ROOT / "scenarios" / f"{name}.toml")

@@ -11,19 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, cli
 
 SMALL = ["--seeds", "2", "--steps", "4", "--quiet"]
-
-
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "partnersim.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd or ROOT,
-        timeout=300,
-    )
 
 
 def small_scenario(tmp_path: Path, name: str = "tiny", extra: str = "") -> Path:

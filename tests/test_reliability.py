@@ -25,23 +25,9 @@ import pytest
 from partnersim import results
 from partnersim.experiments.sweep import run_sweep
 
-from .conftest import ROOT
+from .conftest import ROOT, cli
 
 SCENARIO = ROOT / "scenarios" / "westminster_default.toml"
-
-
-def cli(
-    *args: str, cwd: Path | None = None, env: dict | None = None, **kwargs
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "partnersim.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd or ROOT,
-        timeout=300,
-        env={**os.environ, **(env or {})},
-        **kwargs,
-    )
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess, *fragments: str) -> None:
