@@ -44,6 +44,22 @@ def cli(
     )
 
 
+def tiny_sweep(tmp_path: Path, body: str, name: str, steps: int = 8) -> Path:
+    """A sweep file ``name`` with ``body`` over a small mission_driven (40 firms, 12 councils)."""
+    scenario = tmp_path / "tiny.toml"
+    scenario.write_text(
+        f'extends = "{ROOT / "scenarios" / "mission_driven.toml"}"\n'
+        "[scale]\nn_businesses = 40\nn_local_authorities = 12\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / f"{name}.toml"
+    path.write_text(
+        f'name = "{name}"\nscenario = "{scenario}"\nseed = 3\nsteps = {steps}\n{body}',
+        encoding="utf-8",
+    )
+    return path
+
+
 def load(name: str) -> Scenario:
     """A shipped scenario by name."""
     return Scenario.from_toml(ROOT / "scenarios" / f"{name}.toml")

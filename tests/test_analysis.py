@@ -19,7 +19,7 @@ from partnersim.experiments.seeds import NOISE_TARGET, seed_noise
 from partnersim.experiments.sweep import SweepSpec, plan, run_sweep
 from partnersim.experiments.sweep.designs import morris_levels
 
-from .conftest import ROOT
+from .conftest import ROOT, tiny_sweep
 
 SCENARIO = ROOT / "scenarios" / "westminster_default.toml"
 
@@ -58,21 +58,6 @@ def test_morris_levels_give_every_list_value_the_same_number_of_levels(lists, le
 
 
 # -- the report builds on every design ------------------------------------------------------------
-
-
-def tiny_sweep(tmp_path: Path, body: str, name: str, steps: int = 8) -> Path:
-    scenario = tmp_path / "tiny.toml"
-    scenario.write_text(
-        f'extends = "{ROOT / "scenarios" / "mission_driven.toml"}"\n'
-        "[scale]\nn_businesses = 40\nn_local_authorities = 12\n",
-        encoding="utf-8",
-    )
-    path = tmp_path / f"{name}.toml"
-    path.write_text(
-        f'name = "{name}"\nscenario = "{scenario}"\nseed = 3\nsteps = {steps}\n{body}',
-        encoding="utf-8",
-    )
-    return path
 
 
 FACTORS = (

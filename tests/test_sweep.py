@@ -19,7 +19,7 @@ from partnersim.experiments.sweep import DESIGNS, SweepError, SweepSpec, plan, r
 from partnersim.experiments.sweep.designs import TABLE
 from partnersim.results import shards
 
-from .conftest import ROOT
+from .conftest import ROOT, tiny_sweep
 
 SCENARIO = ROOT / "scenarios" / "westminster_default.toml"
 
@@ -536,21 +536,6 @@ def test_prim_boxes_are_written_as_data(tmp_path):
     table = pd.read_csv(tmp_path / "discovery.csv")
     assert table["condition"].tolist() == ["growth_met == 1"]
     assert table["box"].tolist() == ["0.25 ≤ orchestration ≤ 1; shock ∈ {none}"]
-
-
-def tiny_sweep(tmp_path: Path, body: str, name: str, steps: int = 8) -> Path:
-    scenario = tmp_path / "tiny.toml"
-    scenario.write_text(
-        f'extends = "{ROOT / "scenarios" / "mission_driven.toml"}"\n'
-        "[scale]\nn_businesses = 40\nn_local_authorities = 12\n",
-        encoding="utf-8",
-    )
-    path = tmp_path / f"{name}.toml"
-    path.write_text(
-        f'name = "{name}"\nscenario = "{scenario}"\nseed = 3\nsteps = {steps}\n{body}',
-        encoding="utf-8",
-    )
-    return path
 
 
 def test_report_on_an_lhs_sweep_varying_start_step(tmp_path):

@@ -62,8 +62,6 @@ def point_differences(a: Results, b: Results, outcomes: list[str]) -> pd.DataFra
         ``difference`` (mean of the paired differences), its 95 % interval ``low``–``high``
         and ``seeds`` (pairs with both runs successful).
     """
-    from scipy.stats import t as student
-
     factors = [f["name"] for f in a.manifest["factors"]]
     keep = ["run_id", "point", *factors, *outcomes]
     runs_a, runs_b = (_ok(r)[[c for c in keep if c in _ok(r)]] for r in (a, b))
@@ -77,12 +75,7 @@ def point_differences(a: Results, b: Results, outcomes: list[str]) -> pd.DataFra
             ok = np.isfinite(x) & np.isfinite(y)
             d = y[ok] - x[ok]
             n = len(d)
-            mean = float(d.mean()) if n else float("nan")
-            half = (
-                float(student.ppf(0.975, n - 1) * d.std(ddof=1) / math.sqrt(n))
-                if n > 1
-                else float("nan")
-            )
+            mean, half = _mean_and_half_width(d)
             rows.append(
                 {
                     "point": int(point),
@@ -104,18 +97,11 @@ def summary(differences: pd.DataFrame) -> pd.DataFrame:
 
     Also how many points have an interval wholly above, or wholly below, zero.
     """
-    from scipy.stats import t as student
-
     rows = []
     for outcome, group in differences.groupby("outcome", sort=False):
         d = group["difference"].dropna().to_numpy()
         n = len(d)
-        mean = float(d.mean()) if n else float("nan")
-        half = (
-            float(student.ppf(0.975, n - 1) * d.std(ddof=1) / math.sqrt(n))
-            if n > 1
-            else float("nan")
-        )
+        mean, half = _mean_and_half_width(d)
         rows.append(
             {
                 "outcome": outcome,
@@ -134,3 +120,14 @@ def summary(differences: pd.DataFrame) -> pd.DataFrame:
 def _ok(r: Results) -> pd.DataFrame:
     runs = r.runs
     return runs[runs["status"] == "ok"] if "status" in runs else runs
+
+
+def _mean_and_half_width(d: np.ndarray) -> tuple[float, float]:
+    """Mean of ``d`` and the half-width of its 95 % t interval (NaN where undefined)."""
+    from scipy.stats import t as student
+
+    n = len(d)
+    mean = float(d.mean()) if n else float("nan")
+    if n < 2:
+        return mean, float("nan")
+    return mean, float(student.ppf(0.975, n - 1) * d.std(ddof=1) / math.sqrt(n))
