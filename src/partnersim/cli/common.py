@@ -22,6 +22,8 @@ from partnersim.schema.scenario import ScenarioError
 INPUT_ERRORS = (
     "partnersim.results.ResultsError",
     "partnersim.experiments.backends.BackendError",
+    "partnersim.worlds.generate.WorldsRequestError",
+    "partnersim.worlds.ensemble.WorldsError",
 )
 """Errors that report bad input or an unusable folder, besides :class:`ScenarioError`
 (named, not imported: see :func:`partnersim.cli.startup.raised`)."""

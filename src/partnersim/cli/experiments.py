@@ -58,12 +58,23 @@ def resume(
     chunk: ChunkOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Finish an interrupted sweep: run only the runs missing from FOLDER."""
+    """Finish an interrupted sweep (or worlds folder): run only what is missing from FOLDER."""
     from partnersim import results as res
     from partnersim.experiments.sweep.execute import load_spec
 
     with res.locked(folder, "partnersim resume"):  # the spec is read under the lock too
-        spec = load_spec(folder)
+        kind = res.read_manifest(folder).get("kind")
+        if kind == "worlds":
+            from partnersim.worlds.generate import request_of
+
+            request = request_of(folder)
+        else:
+            spec = load_spec(folder)
+    if kind == "worlds":
+        from partnersim.cli.worlds import run_worlds
+
+        run_worlds(request, folder, workers, backend, scheduler, quiet, "partnersim resume")
+        return
     _run_sweep(spec, folder, workers, backend, scheduler, chunk, quiet, "partnersim resume")
 
 

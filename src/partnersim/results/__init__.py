@@ -601,6 +601,7 @@ def load(path: str | Path) -> Results:
 MANIFEST_KEYS = {
     "run": ("kind",),
     "compare": ("kind",),
+    "worlds": ("kind", "request_hash", "draws", "seed", "method", "settings", "plan_sha256"),
     "sweep": (
         "kind",
         "name",

@@ -6,7 +6,8 @@ in the state its message describes. Unset (always, in normal use), :func:`fault`
 
 Points: ``sweep:prepare`` (a new sweep folder half-prepared), ``sweep:chunk`` (after the
 first chunk is committed), ``report:tables`` (report tables written, ``report.md`` not yet),
-``run:tables`` (a run's tables written, the folder not yet renamed into place).
+``run:tables`` (a run's tables written, the folder not yet renamed into place),
+``worlds:draw`` (after the first world of ``partnersim worlds`` is committed).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import os
 import signal
 
-POINTS = ("sweep:prepare", "sweep:chunk", "report:tables", "run:tables")
+POINTS = ("sweep:prepare", "sweep:chunk", "report:tables", "run:tables", "worlds:draw")
 
 
 def fault(point: str) -> None:

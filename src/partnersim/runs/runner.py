@@ -25,6 +25,7 @@ from partnersim.schema.scenario import Scenario
 
 if TYPE_CHECKING:
     from partnersim.model.partnership import PartnershipModel
+    from partnersim.worlds.ensemble import World
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -54,6 +55,7 @@ def run(
     steps: int | None = None,
     *,
     keep_model: bool = False,
+    world: World | None = None,
 ) -> RunResult:
     """Run a scenario once.
 
@@ -62,6 +64,10 @@ def run(
         seed: non-negative integer seed; the same seed gives identical results.
         steps: quarters to simulate (default: the scenario's ``run.steps``).
         keep_model: keep the model in the result, to inspect agents and the network.
+        world: a plausible world (:mod:`partnersim.worlds`) to run the scenario in: its values
+            replace the scenario's uncertainties and assumptions (but those the scenario sets in
+            ``[assumptions]``), and its refitted delivery laws are used. The manifest records
+            the world's id and values.
 
     Returns:
         The run's time series, summary and manifest.
@@ -74,12 +80,20 @@ def run(
         scenario = scenario.evolve(steps=steps)
     seed = int(seed)
     started = datetime.now(UTC)
-    model = PartnershipModel(scenario, rng=seed)
+    fitted = None
+    if world is not None:
+        scenario = world.apply(scenario)
+        fitted = world.fitted
+    model = PartnershipModel(scenario, rng=seed, fitted=fitted)
     while model.running:
         model.step()
     frame = model.recorder.to_frame()
     summary = summarise(frame)
     manifest = run_manifest(scenario, seed)
+    if world is not None:
+        manifest["world"] = world.id
+        manifest["world_values"] = dict(world.values)
+        manifest["delivery_laws"] = "refitted world (partnersim.worlds)"
     manifest["started"] = started.isoformat(timespec="seconds")
     manifest["wall_seconds"] = round((datetime.now(UTC) - started).total_seconds(), 4)
     return RunResult(scenario, seed, frame, summary, manifest, model if keep_model else None)

@@ -1,0 +1,123 @@
+"""``partnersim worlds``: generate an ensemble of plausible worlds by history matching.
+
+Draws every declared uncertainty and every assumption with a plausible range (Latin hypercube
+or Sobol'), refits each draw's delivery laws and status-quo reference, rules out draws that are
+implausible against history, and writes the accepted worlds to ``DIR/worlds.parquet``, which
+``run``, ``compare``, sweeps, the notebooks and the dashboard take with ``--worlds``.
+Resumable: the same command (or ``partnersim resume DIR``) fits only the draws not yet fitted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from partnersim.cli.common import QuietOpt, clean_errors
+from partnersim.cli.experiments import BackendOpt, SchedulerOpt, WorkersOpt
+
+
+@clean_errors
+def worlds(
+    draws: Annotated[
+        int, typer.Option("--draws", min=1, help="Worlds to draw (before history matching).")
+    ] = 240,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the whole ensemble.")] = 20240530,
+    method: Annotated[str, typer.Option("--method", help="lhs (default) or sobol.")] = "lhs",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write (default results/worlds-<hash>).")
+    ] = None,
+    workers: WorkersOpt = None,
+    backend: BackendOpt = "processes",
+    scheduler: SchedulerOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Draw, refit and history-match plausible worlds; write the accepted ones."""
+    from partnersim.worlds.generate import Request
+
+    request = Request(draws, seed, method)
+    folder = out or Path("results") / f"worlds-{request.content_hash}"
+    command = f"partnersim worlds --draws {draws} --seed {seed} --method {method}"
+    run_worlds(request, folder, workers, backend, scheduler, quiet, command)
+
+
+def run_worlds(request, folder: Path, workers, backend, scheduler, quiet: bool, command: str) -> None:
+    """Generate (or finish) the worlds of ``request`` in ``folder``, with a progress bar."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from partnersim.worlds.generate import finished, generate
+
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("accepted {task.fields[accepted]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=quiet,
+    )
+    state = {"task": None, "accepted": 0, "done": 0, "todo": 0}
+
+    def on_start(planned: int, todo: int) -> None:
+        state["todo"] = todo
+        typer.echo(
+            f"worlds: {planned} draws ({request.method}, seed {request.seed}); "
+            f"{planned - todo} already fitted, {todo} to fit → {folder}",
+            err=True,
+        )
+        progress.start()
+        state["task"] = progress.add_task("worlds", total=todo, accepted=0)
+
+    def on_progress(row: dict) -> None:
+        state["done"] += 1
+        state["accepted"] += bool(row.get("accepted"))
+        progress.update(state["task"], advance=1, accepted=state["accepted"])
+
+    try:
+        outcome = generate(
+            request,
+            folder,
+            backend=backend,
+            workers=workers,
+            scheduler=scheduler,
+            command=command,
+            on_start=on_start,
+            on_progress=on_progress,
+        )
+    except KeyboardInterrupt:
+        progress.stop()
+        try:
+            saved = f"{len(finished(folder))} of {request.draws} draws are fitted and saved; "
+        except Exception:
+            saved = "nothing was written; " if not folder.exists() else ""
+        typer.echo(
+            f"partnersim: interrupted after {state['done']} of {state['todo']} draws of this "
+            f"session; {saved}continue with: partnersim resume {folder}",
+            err=True,
+        )
+        raise typer.Exit(130) from None
+    finally:
+        progress.stop()
+    if outcome.worlds is None:
+        typer.echo(f"{outcome.fitted} of {outcome.drawn} draws fitted → {folder}")
+        return
+    w = outcome.worlds
+    typer.echo(w.summary())
+    for reason, n in w.meta.get("rejected", {}).items():
+        typer.echo(f"  ruled out ({n}): {reason}")
+    post = w.posterior()
+    narrowed = post[post["share_of_prior"] < 0.8]
+    if len(narrowed):
+        typer.echo("history narrows: " + ", ".join(
+            f"{r.factor} {r.accepted_low:.3g}–{r.accepted_high:.3g} (of {r.prior_low:.3g}–{r.prior_high:.3g})"
+            for r in narrowed.itertuples()
+        ))
+    else:
+        typer.echo("history narrows no input's range by more than a fifth (posterior ≈ prior)")
+    typer.echo(f"wrote {folder / 'worlds.parquet'}")
+    typer.echo(f"next: partnersim compare westminster_default mission_driven --worlds {folder}")

@@ -1,0 +1,211 @@
+"""An ensemble of plausible worlds: the file ``partnersim worlds`` writes, and how runs use it.
+
+A worlds file is one Parquet table, one row per **accepted** world: its id and seed, every
+drawn value under its name (uncertainties by name, assumptions by dotted name), its fit
+(implausibilities, status-quo resourcing) and ``fit``, the JSON of its refitted delivery laws
+and reference drive. The file's metadata (Parquet key-value ``partnersim``) records how it was
+made: draws, acceptance rate, factors and their plausible ranges, the history-matching settings,
+the seed, the sampling method, the command and provenance.
+
+:class:`World` is what a run needs: ``world.apply(scenario)`` gives the scenario in that world
+and ``world.fitted`` the delivery laws to run it with (``partnersim.runs.runner.run(...,
+world=world)`` does both).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from partnersim import data
+from partnersim.data import MISSIONS
+
+SHIPPED = "shipped"
+"""The name that selects the worlds file shipped with partnersim (``data/worlds.parquet``)."""
+
+META_KEY = b"partnersim"
+
+
+class WorldsError(ValueError):
+    """A worlds file that cannot be used (missing, not a worlds file, damaged)."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class World:
+    """One plausible world: drawn values and the delivery laws refitted to them."""
+
+    id: int
+    seed: int
+    values: Mapping[str, Any]
+    fit_json: str
+
+    @property
+    def fitted(self) -> data.DeliveryFit:
+        """The world's delivery laws and status-quo reference drive."""
+        return _fit_of(self.fit_json)
+
+    def apply(self, scenario):
+        """``scenario`` in this world: its uncertainties and assumptions take the world's values.
+
+        Assumptions the scenario sets itself (``[assumptions]``, e.g. to switch a mechanism off)
+        keep the scenario's value: they are the scenario's question, not a property of the world.
+        """
+        own = set(scenario.assumptions)
+        changes = {k: v for k, v in self.values.items() if k not in own}
+        return scenario.evolve(**changes)
+
+
+@functools.lru_cache(maxsize=512)
+def _fit_of(fit_json: str) -> data.DeliveryFit:
+    raw = json.loads(fit_json)
+    return data.delivery_fit_from({"method": "refitted world (partnersim.worlds)", **raw})
+
+
+class Worlds(Sequence[World]):
+    """An ensemble of accepted worlds, read from a worlds file."""
+
+    def __init__(self, table: pd.DataFrame, meta: dict[str, Any], path: Path | None, digest: str):
+        self.table = table.sort_values("world").reset_index(drop=True)
+        self.meta = meta
+        self.path = path
+        self.digest = digest
+        """SHA-256 of the file's bytes (recorded with every run over these worlds)."""
+        self.factors: list[str] = [f["name"] for f in meta.get("factors", [])]
+
+    @classmethod
+    def load(cls, source: str | Path) -> Worlds:
+        """Read a worlds file (or ``"shipped"``).
+
+        Raises:
+            WorldsError: the file is missing, not Parquet, or not a worlds file.
+        """
+        if str(source) == SHIPPED:
+            raw = files("partnersim.data").joinpath("worlds.parquet").read_bytes()
+            path = None
+        else:
+            path = Path(source)
+            if path.is_dir():
+                path = path / "worlds.parquet"
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                raise WorldsError(
+                    f"{source}: no such worlds file (make one with `partnersim worlds`, or use "
+                    f"'{SHIPPED}' for the shipped ensemble)"
+                ) from None
+            except OSError as exc:
+                raise WorldsError(f"{source}: cannot read ({exc.strerror})") from None
+        return cls.from_bytes(raw, path, str(source))
+
+    @classmethod
+    def from_bytes(cls, raw: bytes, path: Path | None, label: str) -> Worlds:
+        """A worlds file's contents."""
+        import pyarrow.parquet as pq
+
+        try:
+            table = pq.read_table(io.BytesIO(raw))
+        except Exception as exc:  # pyarrow raises several kinds for a file that is not Parquet
+            raise WorldsError(f"{label}: not a Parquet file ({type(exc).__name__})") from None
+        meta_raw = (table.schema.metadata or {}).get(META_KEY)
+        if meta_raw is None or "fit" not in table.column_names:
+            raise WorldsError(f"{label}: not a worlds file (no partnersim worlds metadata)")
+        meta = json.loads(meta_raw)
+        return cls(table.to_pandas(), meta, path, hashlib.sha256(raw).hexdigest())
+
+    # -- Sequence ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        row = self.table.iloc[index]
+        values = {}
+        for name in self.factors:
+            v = row[name]
+            values[name] = int(v) if isinstance(v, (np.integer, int)) else float(v)
+        return World(int(row["world"]), int(row["seed"]), values, str(row["fit"]))
+
+    def __iter__(self) -> Iterator[World]:
+        return (self[i] for i in range(len(self)))
+
+    def by_id(self, world: int) -> World:
+        """The world with this id."""
+        hits = np.flatnonzero(self.table["world"].to_numpy() == world)
+        if not len(hits):
+            raise KeyError(f"no world {world} in this ensemble")
+        return self[int(hits[0])]
+
+    def head(self, n: int) -> list[World]:
+        """The first ``n`` worlds (by id) — a smaller ensemble drawn the same way."""
+        return self[: max(0, n)]
+
+    def __repr__(self) -> str:
+        where = self.path or SHIPPED
+        return f"<Worlds: {len(self)} accepted of {self.meta.get('draws')} drawn, {where}>"
+
+    def summary(self) -> str:
+        """How the ensemble was made, in one paragraph."""
+        m = self.meta
+        rate = m.get("accepted", len(self)) / max(m.get("draws", len(self)), 1)
+        return (
+            f"{len(self)} plausible worlds accepted of {m.get('draws')} drawn ({rate:.0%}; "
+            f"{m.get('method')} over {len(self.factors)} uncertain inputs, seed {m.get('seed')}), "
+            f"each refitted to history and tested against it (largest implausibility ≤ "
+            f"{m.get('settings', {}).get('threshold')})"
+        )
+
+    def posterior(self) -> pd.DataFrame:
+        """Per factor: the plausible (prior) range and the range among accepted worlds."""
+        rows = []
+        for f in self.meta.get("factors", []):
+            col = self.table[f["name"]]
+            low, high = f["plausible"]
+            rows.append(
+                {
+                    "factor": f["name"],
+                    "prior_low": low,
+                    "prior_high": high,
+                    "accepted_low": float(col.min()),
+                    "accepted_median": float(col.median()),
+                    "accepted_high": float(col.max()),
+                    "share_of_prior": (float(col.max()) - float(col.min())) / (high - low)
+                    if high > low
+                    else 1.0,
+                }
+            )
+        return pd.DataFrame(rows)
+
+
+def write(
+    path: Path, accepted: pd.DataFrame, meta: dict[str, Any], write_bytes=None
+) -> None:
+    """Write a worlds file (accepted worlds and metadata) atomically."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from partnersim.results import shards
+
+    table = pa.Table.from_pandas(accepted.reset_index(drop=True), preserve_index=False)
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), META_KEY: json.dumps(meta).encode()}
+    )
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    (write_bytes or shards.write_bytes_synced)(buffer.getvalue(), path)
+
+
+def mission_columns(prefix: str) -> list[str]:
+    """``prefix.<mission>`` for every mission."""
+    return [f"{prefix}.{m}" for m in MISSIONS]
