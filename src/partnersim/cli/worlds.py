@@ -111,13 +111,18 @@ def run_worlds(request, folder: Path, workers, backend, scheduler, quiet: bool, 
     for reason, n in w.meta.get("rejected", {}).items():
         typer.echo(f"  ruled out ({n}): {reason}")
     post = w.posterior()
-    narrowed = post[post["share_of_prior"] < 0.8]
-    if len(narrowed):
-        typer.echo("history narrows: " + ", ".join(
-            f"{r.factor} {r.accepted_low:.3g}–{r.accepted_high:.3g} (of {r.prior_low:.3g}–{r.prior_high:.3g})"
-            for r in narrowed.itertuples()
-        ))
+    moved = post[post["ks_pvalue"].notna() & (post["ks_pvalue"] < 0.01)]
+    if len(moved):
+        typer.echo("history matching moved (KS p < 0.01, accepted against ruled out):")
+        for r in moved.itertuples():
+            typer.echo(
+                f"  {r.factor}: accepted 5–95 % {r.accepted_5:.3g}–{r.accepted_95:.3g} "
+                f"(drawn {r.drawn_5:.3g}–{r.drawn_95:.3g}; p = {r.ks_pvalue:.2g})"
+            )
     else:
-        typer.echo("history narrows no input's range by more than a fifth (posterior ≈ prior)")
+        typer.echo(
+            "history matching moved no input's distribution detectably (KS p ≥ 0.01 for every "
+            "input): the accepted worlds span the plausible ranges"
+        )
     typer.echo(f"wrote {folder / 'worlds.parquet'}")
     typer.echo(f"next: partnersim compare westminster_default mission_driven --worlds {folder}")

@@ -167,22 +167,28 @@ class Worlds(Sequence[World]):
         )
 
     def posterior(self) -> pd.DataFrame:
-        """Per factor: the plausible (prior) range and the range among accepted worlds."""
+        """Per drawn input: plausible range, 5–50–95 % among all draws and among accepted worlds.
+
+        ``narrowed`` is the accepted 5–95 % width over the drawn one (1: history matching did
+        not narrow it); ``ks_pvalue`` compares accepted with ruled-out draws.
+        """
         rows = []
-        for f in self.meta.get("factors", []):
-            col = self.table[f["name"]]
-            low, high = f["plausible"]
+        for f in self.meta.get("posterior", []):
+            drawn, kept = f["drawn"], f["accepted"] or [float("nan")] * 3
+            width = drawn[2] - drawn[0]
             rows.append(
                 {
                     "factor": f["name"],
-                    "prior_low": low,
-                    "prior_high": high,
-                    "accepted_low": float(col.min()),
-                    "accepted_median": float(col.median()),
-                    "accepted_high": float(col.max()),
-                    "share_of_prior": (float(col.max()) - float(col.min())) / (high - low)
-                    if high > low
-                    else 1.0,
+                    "plausible_low": f["plausible"][0],
+                    "plausible_high": f["plausible"][1],
+                    "drawn_5": drawn[0],
+                    "drawn_50": drawn[1],
+                    "drawn_95": drawn[2],
+                    "accepted_5": kept[0],
+                    "accepted_50": kept[1],
+                    "accepted_95": kept[2],
+                    "narrowed": (kept[2] - kept[0]) / width if width > 0 else 1.0,
+                    "ks_pvalue": f["ks_pvalue"],
                 }
             )
         return pd.DataFrame(rows)

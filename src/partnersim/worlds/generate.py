@@ -311,6 +311,41 @@ def fitted_rows(folder: Path) -> pd.DataFrame:
     return rows.drop(columns=["run_id"]).sort_values("world").reset_index(drop=True)
 
 
+def posterior_table(
+    plan: pd.DataFrame, accepted: pd.DataFrame, factor_records: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Per drawn input: its 5–50–95 % quantiles among all draws and among accepted worlds.
+
+    With the two-sample Kolmogorov–Smirnov p-value of accepted against ruled-out draws
+    (``None`` when either group is empty): a small p-value says history matching moved that
+    input's distribution.
+    """
+    from scipy.stats import ks_2samp
+
+    rejected = plan[~plan["world"].isin(accepted["world"])] if len(accepted) else plan
+    out = []
+    for f in factor_records:
+        name = f["name"]
+        drawn = plan[name].astype(float)
+        kept = accepted[name].astype(float) if len(accepted) else drawn.iloc[:0]
+        q = [0.05, 0.5, 0.95]
+        p = (
+            float(ks_2samp(kept, rejected[name].astype(float)).pvalue)
+            if len(kept) and len(rejected)
+            else None
+        )
+        out.append(
+            {
+                "name": name,
+                "plausible": f["plausible"],
+                "drawn": [float(v) for v in drawn.quantile(q)],
+                "accepted": [float(v) for v in kept.quantile(q)] if len(kept) else None,
+                "ks_pvalue": p,
+            }
+        )
+    return out
+
+
 def _finish(request: Request, folder: Path, plan: pd.DataFrame, started: float) -> Outcome:
     rows = fitted_rows(folder)
     fitted = len(rows)
@@ -333,6 +368,7 @@ def _finish(request: Request, folder: Path, plan: pd.DataFrame, started: float) 
             "factors": manifest["factors"],
             "fit_seeds": manifest["fit_seeds"],
             "rejected": {str(k): int(v) for k, v in reasons.items()},
+            "posterior": posterior_table(plan, accepted, manifest["factors"]),
             "implausibility_max": float(rows["implausibility"].max()),
             "command": manifest.get("command"),
             "request_hash": request.content_hash,
