@@ -433,6 +433,59 @@ def sweeps(quick: bool) -> list[Row]:
     ]
 
 
+def worlds(quick: bool) -> list[Row]:
+    """Issue-16 figures: plausible worlds generated per second and where a draw's time goes.
+
+    Also the projected time of 200 accepted worlds plus the headline comparison over them × 5
+    seeds.
+    """
+    from partnersim.runs.runner import run
+    from partnersim.worlds.generate import Request, fitted_rows, generate
+
+    draws = 6 if quick else 20
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        outcome = generate(Request(draws, seed=3), Path(tmp) / "w", backend="processes", workers=2)
+        wall = time.perf_counter() - start
+        table = fitted_rows(Path(tmp) / "w")
+    s = outcome.worlds.meta["settings"]
+    runs_per_draw = s["fit_seeds"] * s["fit_iterations"] + s["check_seeds"]
+    laws = float(table["seconds_laws"].sum())
+    simulate = float(table[["seconds_reference", "seconds_check"]].sum().sum())
+    accepted = max(outcome.accepted, 1) / draws
+    # The comparison: two scenarios × worlds × 5 seeds, measured on one world serially.
+    world = outcome.worlds[0]
+    scenario = Scenario.from_toml("mission_driven")
+    t0 = time.perf_counter()
+    for seed in range(3 if quick else 6):
+        run(scenario, seed, world=world)
+    per_run = (time.perf_counter() - t0) / (3 if quick else 6)
+    projected = (200 / accepted) * wall / draws + 200 * 5 * 2 * per_run
+    return [
+        Row(
+            "worlds",
+            "status-quo runs per second while generating worlds (2 workers)",
+            draws * runs_per_draw / wall,
+            float("inf"),
+            detail=f"{draws} draws in {wall:.0f} s; {runs_per_draw} runs per draw",
+        ),
+        Row(
+            "worlds",
+            "share of worker time refitting laws (the rest simulates the status quo)",
+            laws / (laws + simulate),
+            float("inf"),
+            detail=f"laws {laws:.1f} s, simulation {simulate:.1f} s; accepted {accepted:.0%}",
+        ),
+        Row(
+            "worlds",
+            "projected minutes: 200 accepted worlds + 2 scenarios × 200 worlds × 5 seeds",
+            projected / 60,
+            30.0,
+            detail=f"generation at this rate, comparison serial at {per_run:.2f} s per run",
+        ),
+    ]
+
+
 def render(rows: list[Row], command: str) -> str:
     lines = [
         f"Command: `{command}`  ",
@@ -453,7 +506,7 @@ def render(rows: list[Row], command: str) -> str:
     return "\n".join(lines)
 
 
-SECTIONS = ("kernel", "collection", "ppi", "process", "scaling", "sweeps")
+SECTIONS = ("kernel", "collection", "ppi", "process", "scaling", "sweeps", "worlds")
 """Sections of the benchmark, in the order they run (``--only`` picks some)."""
 
 
@@ -496,6 +549,9 @@ def main(argv: list[str] | None = None) -> int:
     if "sweeps" in chosen:
         print("sweeps ...", flush=True)
         rows += sweeps(quick)
+    if "worlds" in chosen:
+        print("worlds ...", flush=True)
+        rows += worlds(quick)
     command = "python benchmarks/run.py" + (" --quick" if quick else "")
     command += "".join(f" --only {name}" for name in args.only or ())
     table = render(rows, command)

@@ -13,7 +13,6 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from .conftest import ROOT, cli
 
 from partnersim import data
 from partnersim.data import MISSIONS
@@ -32,6 +31,8 @@ from partnersim.worlds.fit import (
     spawn_seeds,
 )
 from partnersim.worlds.generate import Request, generate, make_plan
+
+from .conftest import ROOT, cli
 
 DRAWS = 3
 
@@ -137,7 +138,10 @@ def test_every_world_reproduces_the_status_quo_criterion_on_fresh_seeds(ensemble
         r = np.array(per_seed)
         se = r.std(axis=0, ddof=1) / np.sqrt(len(r))
         score = np.abs(r.mean(axis=0) - 1.0) / np.sqrt(se**2 + s.resourcing_discrepancy**2)
-        assert score.max() <= s.threshold, (world.id, dict(zip(MISSIONS, r.mean(axis=0))))
+        assert score.max() <= s.threshold, (
+            world.id,
+            dict(zip(MISSIONS, r.mean(axis=0), strict=True)),
+        )
 
 
 def test_a_world_changes_the_run_and_is_recorded(ensemble_folder):
@@ -175,8 +179,19 @@ def test_generation_is_identical_across_backends(tmp_path, ensemble_folder):
 def test_a_killed_generation_resumes_with_no_world_lost_or_duplicated(tmp_path, ensemble_folder):
     folder = tmp_path / "killed"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "partnersim.cli", "worlds", "--draws", str(DRAWS), "--out",
-         str(folder), "--backend", "serial", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "partnersim.cli",
+            "worlds",
+            "--draws",
+            str(DRAWS),
+            "--out",
+            str(folder),
+            "--backend",
+            "serial",
+            "--quiet",
+        ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -204,7 +219,13 @@ def test_a_killed_generation_resumes_with_no_world_lost_or_duplicated(tmp_path, 
 def test_an_interrupted_generation_says_truthfully_what_is_saved(tmp_path):
     folder = tmp_path / "int"
     done = cli(
-        "worlds", "--draws", "2", "--out", str(folder), "--backend", "serial",
+        "worlds",
+        "--draws",
+        "2",
+        "--out",
+        str(folder),
+        "--backend",
+        "serial",
         env={"PARTNERSIM_FAULT": "worlds:draw"},
     )
     assert done.returncode == 130
@@ -248,3 +269,56 @@ def test_a_file_that_is_not_a_worlds_file_is_refused(tmp_path):
     text.write_text("hello")
     with pytest.raises(WorldsError, match="not a Parquet file"):
         Worlds.load(text)
+
+
+# -- robustness of the findings ----------------------------------------------------------------
+
+
+def test_findings_are_decided_per_world_on_a_constructed_case():
+    from partnersim.credibility import robustness
+
+    names = robustness.scenario_names()
+    keys = ["private", "cost"] + [f"{m}.{k}" for m in MISSIONS for k in ("deadline", "2030", "met")]
+    table = pd.DataFrame({f"{s}|{k}": [0.0] * 4 for s in names for k in keys})
+    table.insert(0, "world", range(4))
+    # mission_driven crowds in private investment in worlds 0 and 2 only
+    table["mission_driven|private"] = [1.0, -1.0, 2.0, 0.0]
+    # it closes more of the NHS gap by its deadline in worlds 1, 2 and 3
+    table["mission_driven|nhs.deadline"] = [-0.1, 0.2, 0.3, 0.1]
+    # the status quo meets the NHS target in 3 of 4 seeds of world 3 only
+    table["westminster_default|nhs.met"] = [0.0, 0.25, 0.0, 0.75]
+    found = {f.statement: f for f in robustness.findings(table)}
+    crowd = found["mission_driven crowds in private mission investment (more than the status quo)"]
+    assert crowd.holds.tolist() == [True, False, True, False] and crowd.share == 0.5
+    nhs = found["mission_driven closes more of the NHS gap by its deadline than the status quo"]
+    assert nhs.share == 0.75
+    misses = found["the status quo misses the NHS target (P(met) below one half)"]
+    assert misses.holds.tolist() == [True, True, True, False]
+    matrix = robustness.recommendation_table(list(found.values())).set_index("scenario")
+    assert matrix.loc["mission_driven", "NHS"] == "75%"
+    assert matrix.loc["mission_driven", "Growth"] == "0%"
+
+
+def test_validate_patterns_writes_the_robustness_section(tmp_path, ensemble_folder):
+    doc = tmp_path / "validation.md"
+    doc.write_text("# Validation\n")
+    done = cli(
+        "validate-patterns",
+        "--worlds",
+        str(ensemble_folder),
+        "--world-count",
+        "1",
+        "--world-seeds",
+        "1",
+        "--robustness-only",
+        "--write",
+        str(doc),
+        "--workers",
+        "1",
+    )
+    assert done.returncode == 0, done.stderr
+    text = doc.read_text()
+    assert "<!-- BEGIN ROBUSTNESS -->" in text and "share of worlds" in text
+    assert "% of worlds] the status quo misses the NHS target" in done.stdout
+    bad = cli("validate-patterns", "--robustness-only")
+    assert bad.returncode == 2 and "needs --worlds" in bad.stderr

@@ -79,8 +79,46 @@ def validate_patterns(
         Path | None,
         typer.Option("--figures", help="Folder to write the validation figures (PNG) to."),
     ] = None,
+    worlds: Annotated[
+        str | None,
+        typer.Option(
+            "--worlds",
+            help="Also decide each finding in each plausible world of this ensemble (a worlds "
+            "file or folder, or 'shipped'): the robustness section.",
+        ),
+    ] = None,
+    world_count: Annotated[
+        int, typer.Option("--world-count", min=1, help="Worlds to use (the first N by id).")
+    ] = 60,
+    world_seeds: Annotated[
+        int, typer.Option("--world-seeds", min=1, help="Common seeds per world and scenario.")
+    ] = 3,
+    robustness_only: Annotated[
+        bool,
+        typer.Option("--robustness-only", help="Only the robustness section (needs --worlds)."),
+    ] = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Worker processes for the worlds.")
+    ] = None,
 ) -> None:
-    """Check the literature's stylised facts over seeds; report where the model disagrees."""
+    """Check the literature's stylised facts over seeds; report where the model disagrees.
+
+    With ``--worlds``, also decide every stylised fact and every shipped scenario's effect in
+    each of the first ``--world-count`` plausible worlds and report the share of worlds in
+    which each holds (the "robustness of the findings" section of ``--write``).
+    """
+    if robustness_only and worlds is None:
+        from partnersim.cli.common import fail
+
+        fail("--robustness-only: needs --worlds FILE (the ensemble to decide the findings in)")
+    ensemble = None
+    if worlds is not None:
+        from partnersim.worlds.ensemble import Worlds
+
+        ensemble = Worlds.load(worlds)
+    if robustness_only:
+        _robustness(ensemble, worlds, world_count, world_seeds, workers, write)
+        return
     from partnersim.credibility.checks import VERDICT
     from partnersim.credibility.experiments import run_validation
     from partnersim.credibility.writing import (
@@ -111,4 +149,32 @@ def validate_patterns(
         text = splice(text, "PATTERNS", to_markdown(checks, command), append=True)
         text = splice(text, "ABLATION", ablation_markdown(result.ablation, command), append=True)
         write.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {write}")
+    if ensemble is not None:
+        _robustness(ensemble, worlds, world_count, world_seeds, workers, write)
+
+
+def _robustness(ensemble, source, world_count, world_seeds, workers, write) -> None:
+    """Decide every finding per world; print the shares; splice the section into ``write``."""
+    from partnersim.credibility import robustness
+    from partnersim.credibility.writing import splice
+
+    chosen = ensemble.head(world_count)
+    typer.echo(
+        f"robustness: {len(chosen)} worlds × {world_seeds} seeds × "
+        f"{len(robustness.scenario_names())} scenarios ...",
+        err=True,
+    )
+    table = robustness.run_ensemble(chosen, world_seeds, workers=workers)
+    command = (
+        f"partnersim validate-patterns --worlds {source} --world-count {world_count} "
+        f"--world-seeds {world_seeds} --robustness-only"
+    )
+    for f in robustness.findings(table):
+        if f.kind == "stylised fact":
+            typer.echo(f"[{f.share:.0%} of worlds] {f.statement}")
+    if write is not None:
+        text = write.read_text(encoding="utf-8") if write.exists() else ""
+        section = robustness.to_markdown(ensemble, table, world_seeds, command)
+        write.write_text(splice(text, "ROBUSTNESS", section, append=True), encoding="utf-8")
         typer.echo(f"wrote {write}")

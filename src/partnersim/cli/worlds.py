@@ -23,7 +23,9 @@ def worlds(
     draws: Annotated[
         int, typer.Option("--draws", min=1, help="Worlds to draw (before history matching).")
     ] = 240,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the whole ensemble.")] = 20240530,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Seed of the whole ensemble.")
+    ] = 20240530,
     method: Annotated[str, typer.Option("--method", help="lhs (default) or sobol.")] = "lhs",
     out: Annotated[
         Path | None, typer.Option("--out", help="Folder to write (default results/worlds-<hash>).")
@@ -42,10 +44,19 @@ def worlds(
     run_worlds(request, folder, workers, backend, scheduler, quiet, command)
 
 
-def run_worlds(request, folder: Path, workers, backend, scheduler, quiet: bool, command: str) -> None:
+def run_worlds(
+    request, folder: Path, workers, backend, scheduler, quiet: bool, command: str
+) -> None:
     """Generate (or finish) the worlds of ``request`` in ``folder``, with a progress bar."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from partnersim.worlds.generate import finished, generate
 

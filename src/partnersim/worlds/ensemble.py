@@ -191,12 +191,23 @@ class Worlds(Sequence[World]):
                     "ks_pvalue": f["ks_pvalue"],
                 }
             )
-        return pd.DataFrame(rows)
+        columns = [
+            "factor",
+            "plausible_low",
+            "plausible_high",
+            "drawn_5",
+            "drawn_50",
+            "drawn_95",
+            "accepted_5",
+            "accepted_50",
+            "accepted_95",
+            "narrowed",
+            "ks_pvalue",
+        ]
+        return pd.DataFrame(rows, columns=columns)
 
 
-def write(
-    path: Path, accepted: pd.DataFrame, meta: dict[str, Any], write_bytes=None
-) -> None:
+def write(path: Path, accepted: pd.DataFrame, meta: dict[str, Any], write_bytes=None) -> None:
     """Write a worlds file (accepted worlds and metadata) atomically."""
     import pyarrow as pa
     import pyarrow.parquet as pq

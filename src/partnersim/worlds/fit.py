@@ -45,7 +45,10 @@ REFERENCE_STEPS = 40
 NOT_WORLD = frozenset({"shock", "shock_step"})
 """Uncertainties that are a scenario's choice of stress test, not a property of the world."""
 
-REFIT = {"nhs": ("capacity.nhs_lag",), "safe_streets": ("police_elasticity", "capacity.safe_streets_lag")}
+REFIT = {
+    "nhs": ("capacity.nhs_lag",),
+    "safe_streets": ("police_elasticity", "capacity.safe_streets_lag"),
+}
 """Laws whose fit to history depends on drawn values, and the values it depends on."""
 
 
@@ -98,7 +101,10 @@ def settings() -> Settings:
     """The shipped settings (``data/worlds.toml``)."""
     raw = data.read("worlds")
     sd = {
-        m: {"default": float(t["default"]), **{k: float(v) for k, v in t.get("moments", {}).items()}}
+        m: {
+            "default": float(t["default"]),
+            **{k: float(v) for k, v in t.get("moments", {}).items()},
+        }
         for m, t in raw["sd"].items()
     }
     missing = set(MISSIONS) - set(sd)
@@ -118,8 +124,11 @@ def settings() -> Settings:
 
 
 def factors() -> tuple[Parameter, ...]:
-    """Everything a world draws: the declared uncertainties (but the stress-test choice) and
-    every assumption with a plausible range, each over its plausible range."""
+    """Everything a world draws, each over its plausible range.
+
+    The declared uncertainties (but the stress-test choice) and every assumption with a
+    plausible range.
+    """
     out = [
         p
         for p in SECTIONS[Section.UNCERTAINTIES]
@@ -231,7 +240,9 @@ def fit_from_rows(rows: dict[str, dict[str, Any]], reference: np.ndarray) -> dat
         row = {k: v for k, v in rows[m].items() if k != "moments"}
         row["reference_drive"] = [float(v) for v in reference[:, j]]
         mission_rows.append(row)
-    return data.delivery_fit_from({"method": "refitted world (partnersim.worlds)", "mission": mission_rows})
+    return data.delivery_fit_from(
+        {"method": "refitted world (partnersim.worlds)", "mission": mission_rows}
+    )
 
 
 def _status_quo(values: dict[str, Any]):
@@ -328,7 +339,9 @@ def fit_world(draw: Draw) -> dict[str, Any]:
     scenario = _status_quo(values)
     reference, fit_res = reference_drive(scenario, rows, draw.fit_seeds, s.fit_iterations)
     t2 = time.perf_counter()
-    check = (_drives(scenario, fit_from_rows(rows, reference), check_seeds) / reference).mean(axis=1)
+    check = (_drives(scenario, fit_from_rows(rows, reference), check_seeds) / reference).mean(
+        axis=1
+    )
     resourcing = check.mean(axis=0)
     se2 = check.var(axis=0, ddof=1) / len(check) + fit_res.var(axis=0, ddof=1) / len(fit_res)
     res_i = np.abs(resourcing - 1.0) / np.sqrt(se2 + s.resourcing_discrepancy**2)

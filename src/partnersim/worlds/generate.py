@@ -67,7 +67,8 @@ class Request:
             raise WorldsRequestError("--draws", f"must be at least 1, not {self.draws}")
         if self.method not in METHODS:
             raise WorldsRequestError(
-                "--method", f"unknown sampling method {self.method!r}; allowed: {', '.join(METHODS)}"
+                "--method",
+                f"unknown sampling method {self.method!r}; allowed: {', '.join(METHODS)}",
             )
         if self.seed < 0:
             raise WorldsRequestError("--seed", f"must be a non-negative integer, not {self.seed}")
@@ -159,7 +160,9 @@ def prepare(request: Request, folder: Path, command: str) -> pd.DataFrame:
             )
         return read_plan(folder, manifest)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise WorldsRequestError("--out", f"{folder} exists and is not empty; choose another folder")
+        raise WorldsRequestError(
+            "--out", f"{folder} exists and is not empty; choose another folder"
+        )
     res.check_writable(folder)
     plan = make_plan(request)
     res.write_folder(folder, lambda tmp: _fill(request, plan, tmp, command))
@@ -261,7 +264,9 @@ def generate(
         check_backend(backend)
     started = time.perf_counter()
     with res.locked(folder, command):
-        backend_obj = make_backend(backend, workers=workers, scheduler=scheduler) if owned else backend
+        backend_obj = (
+            make_backend(backend, workers=workers, scheduler=scheduler) if owned else backend
+        )
         try:
             plan = prepare(request, folder, command)
             for tmp in folder.glob("**/.*.tmp-*"):
@@ -274,8 +279,13 @@ def generate(
             manifest = res.read_manifest(folder)
             manifest["status"] = "running"
             manifest["history"].append(
-                {"started": res.now(), "backend": backend_obj.name, "workers": backend_obj.workers,
-                 "draws_to_do": len(todo), "provenance": res.provenance()}
+                {
+                    "started": res.now(),
+                    "backend": backend_obj.name,
+                    "workers": backend_obj.workers,
+                    "draws_to_do": len(todo),
+                    "provenance": res.provenance(),
+                }
             )
             res.write_json(manifest, folder / res.MANIFEST)
             status = "interrupted"
@@ -350,9 +360,11 @@ def _finish(request: Request, folder: Path, plan: pd.DataFrame, started: float) 
     rows = fitted_rows(folder)
     fitted = len(rows)
     accepted = rows[rows["accepted"].astype(bool)] if fitted else rows
-    seconds_fitting = float(
-        rows[["seconds_laws", "seconds_reference", "seconds_check"]].sum().sum()
-    ) if fitted and "seconds_laws" in rows else 0.0
+    seconds_fitting = (
+        float(rows[["seconds_laws", "seconds_reference", "seconds_check"]].sum().sum())
+        if fitted and "seconds_laws" in rows
+        else 0.0
+    )
     worlds = None
     if fitted == len(plan):
         manifest = res.read_manifest(folder)
