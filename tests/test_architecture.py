@@ -6,7 +6,8 @@ Layers, lowest first (a module may import its own layer and those below, never a
 1. ``schema`` — parameter declarations and scenario files;
 2. ``model`` — the Mesa model, its actors, engine and metrics;
 3. ``runs``, ``results``, ``plots`` — one run, outcomes, summaries, results folders, figures;
-4. ``experiments``, ``credibility`` — sweeps, analysis, EMA bridge; calibration, validation;
+4. ``experiments``, ``credibility``, ``worlds`` — sweeps, analysis, EMA bridge; calibration,
+   validation; plausible worlds;
 5. ``cli``, ``app`` — the faces (neither imports the other);
 6. ``partnersim`` itself — the public API, which names everything.
 """
@@ -33,6 +34,7 @@ LAYERS = {
     "plots": 3,
     "experiments": 4,
     "credibility": 4,
+    "worlds": 4,
     "cli": 5,
     "app": 5,
 }

@@ -89,14 +89,14 @@ def _runs(scenario: Scenario, seeds: list[int]) -> pd.DataFrame:
         row = {"seed": s, **r.summary}
         for mission in data.missions():
             m = mission.name
-            row[f"{m}_gap_2030"] = _gap_closed_at(ts, m, STEPS_2030)
+            row[f"{m}_gap_2030"] = gap_closed_at(ts, m, STEPS_2030)
             row[f"{m}_gap_deadline"] = assessed_gap_closed(ts, mission, mission.deadline_step)
         row["gap_2030"] = float(np.mean([row[f"{m}_gap_2030"] for m in data.MISSIONS]))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _gap_closed_at(ts: pd.DataFrame, mission: str, step: int) -> float:
+def gap_closed_at(ts: pd.DataFrame, mission: str, step: int) -> float:
     return float(ts.iloc[min(step, len(ts) - 1)][f"{mission}_gap_closed"])
 
 

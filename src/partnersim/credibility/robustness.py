@@ -31,7 +31,7 @@ from partnersim.credibility.experiments import (
     COMMON_QUARTER,
     SCENARIOS,
     STEPS_2030,
-    _gap_closed_at,
+    gap_closed_at,
     assessed_gap_closed,
 )
 from partnersim.runs.outcomes import mission_column
@@ -79,7 +79,7 @@ def run_world(task: WorldTask) -> dict[str, Any]:
             for mission in missions:
                 m = mission.name
                 out[f"{m}.deadline"] = assessed_gap_closed(ts, mission, mission.deadline_step)
-                out[f"{m}.2030"] = _gap_closed_at(ts, m, STEPS_2030)
+                out[f"{m}.2030"] = gap_closed_at(ts, m, STEPS_2030)
                 out[f"{m}.met"] = float(r.summary[mission_column(m, "met")])
             per_seed.append(out)
         means = pd.DataFrame(per_seed).mean()

@@ -23,7 +23,7 @@ import pandas as pd
 
 from partnersim import results as res
 from partnersim.experiments.backends import Backend, check_backend, make_backend
-from partnersim.experiments.sweep.execute import _interrupt_held
+from partnersim.experiments.sweep.execute import interrupt_held
 from partnersim.results import shards
 from partnersim.results.faults import fault
 from partnersim.worlds import ensemble
@@ -295,7 +295,7 @@ def generate(
                     frame = pd.DataFrame([row])
                     frame.insert(0, "run_id", frame["world"])
                     name = f"part-{int(row['world']):08d}.parquet"
-                    with _interrupt_held():
+                    with interrupt_held():
                         shards.commit_chunk(folder, name, frame, None)
                     fault("worlds:draw")
                     if on_progress:

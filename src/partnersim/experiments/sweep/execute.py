@@ -162,12 +162,12 @@ def _write_chunk(
     name = f"part-{first:08d}-{len(rows):04d}.parquet"
     frame = plan_by_run.loc[[r["run_id"] for r in rows]].reset_index()
     frame = frame.merge(pd.DataFrame(rows), on="run_id", how="left")
-    with _interrupt_held():
+    with interrupt_held():
         shards.commit_chunk(folder, name, frame, series)
 
 
 @contextlib.contextmanager
-def _interrupt_held() -> Iterator[None]:
+def interrupt_held() -> Iterator[None]:
     """Hold Ctrl-C back while the block runs (a chunk's files and ledger line go together).
 
     Only in the main thread (the only one Python delivers signals to); the interrupt is
