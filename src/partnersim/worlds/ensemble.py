@@ -147,9 +147,25 @@ class Worlds(Sequence[World]):
             raise KeyError(f"no world {world} in this ensemble")
         return self[int(hits[0])]
 
-    def head(self, n: int) -> list[World]:
-        """The first ``n`` worlds (by id) — a smaller ensemble drawn the same way."""
-        return self[: max(0, n)]
+    def head(self, n: int) -> Worlds:
+        """The first ``n`` worlds (by id) — a smaller ensemble drawn the same way.
+
+        It keeps the file's path, digest and metadata, so runs over it record where their
+        worlds came from.
+        """
+        return Worlds(self.table.head(max(0, n)), self.meta, self.path, self.digest)
+
+    def manifest_entry(self) -> dict[str, Any]:
+        """What a run over these worlds records about them.
+
+        The file's ``path`` (or ``"shipped"``), its ``digest`` (SHA-256 of the file's bytes)
+        and the ``ids`` of the worlds.
+        """
+        return {
+            "path": str(self.path) if self.path is not None else SHIPPED,
+            "digest": self.digest,
+            "ids": [int(i) for i in self.table["world"]],
+        }
 
     def __repr__(self) -> str:
         where = self.path or SHIPPED
