@@ -12,7 +12,7 @@ atomically. The command line and the dashboard's compare page both run scenarios
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -217,6 +217,7 @@ def write_run_folder(
     figure: bool = True,
     drawer: FigureDrawer | None = None,
     expected: tuple | None = None,
+    extra: Mapping[str, pd.DataFrame | str] | None = None,
 ) -> Path:
     """Save a run set as a results folder, atomically, replacing an earlier run's folder.
 
@@ -232,6 +233,8 @@ def write_run_folder(
         expected: what was at ``out`` before the runs began
             (:func:`partnersim.results.check_replaceable`); it is replaced only if it is
             still there, unchanged. Default: what is there now.
+        extra: more files to write into the folder, by name: a DataFrame is written as
+            Parquet, a string as UTF-8 text (e.g. the tables over worlds).
 
     Returns:
         The folder, resolved.
@@ -251,6 +254,11 @@ def write_run_folder(
         results.write_table(runset.timeseries, folder / results.TIMESERIES)
         results.write_table(runset.summary, folder / results.SUMMARY)
         results.write_json(runset.manifest, folder / results.MANIFEST)
+        for name, content in (extra or {}).items():
+            if isinstance(content, str):
+                results.write_text(content, folder / name)
+            else:
+                results.write_table(content, folder / name)
         fault("run:tables")
         if figure and not (drawer is not None and drawing and drawer.wait()):
             runset.figure().savefig(folder / FIGURE, dpi=100)

@@ -90,7 +90,13 @@ class Worlds(Sequence[World]):
             WorldsError: the file is missing, not Parquet, or not a worlds file.
         """
         if str(source) == SHIPPED:
-            raw = files("partnersim.data").joinpath("worlds.parquet").read_bytes()
+            try:
+                raw = files("partnersim.data").joinpath("worlds.parquet").read_bytes()
+            except FileNotFoundError:
+                raise WorldsError(
+                    f"{SHIPPED}: this installation of partnersim ships no worlds file "
+                    "(data/worlds.parquet); make one with `partnersim worlds`"
+                ) from None
             path = None
         else:
             path = Path(source)
@@ -174,9 +180,11 @@ class Worlds(Sequence[World]):
     def summary(self) -> str:
         """How the ensemble was made, in one paragraph."""
         m = self.meta
-        rate = m.get("accepted", len(self)) / max(m.get("draws", len(self)), 1)
+        accepted = m.get("accepted", len(self))
+        rate = accepted / max(m.get("draws", len(self)), 1)
+        first = f"The first {len(self)} of " if len(self) < accepted else ""  # after head(n)
         return (
-            f"{len(self)} plausible worlds accepted of {m.get('draws')} drawn ({rate:.0%}; "
+            f"{first}{accepted} plausible worlds accepted of {m.get('draws')} drawn ({rate:.0%}; "
             f"{m.get('method')} over {len(self.factors)} uncertain inputs, seed {m.get('seed')}), "
             f"each refitted to history and tested against it (largest implausibility ≤ "
             f"{m.get('settings', {}).get('threshold')})"
