@@ -247,7 +247,10 @@ def ranking_sentence(row: pd.Series | dict) -> str:
         better = "higher" if o.larger_is_better else "lower"
         verb = f"has {better} {o.label[0].lower()}{o.label[1:]} than"
     if not row["worlds"]:
-        return f"{row['scenario']} and {row['reference']}: {o.label} has no value in any world"
+        return (
+            f"{row['scenario']} and {row['reference']} cannot be ranked on "
+            f"{o.label[0].lower()}{o.label[1:]}: it is undefined for one of them in every world"
+        )
     text = (
         f"{row['scenario']} {verb} {row['reference']} in {_percent(row['favours_a'])} of "
         f"worlds (resolved in {_percent(row['resolved_a'])}"
