@@ -187,7 +187,7 @@ def run_many(
     }
     if worlds is None:
         return RunSet(scenarios, tuple(seed_list), timeseries, summary, manifest)
-    ids = [w.id for w in world_list]
+    ids = [w.id for w in worlds]
     timeseries.insert(1, "world", [r.manifest["world"] for r in runs for _ in r.timeseries.index])
     summary.insert(1, "world", [r.manifest["world"] for r in runs])
     if hasattr(worlds, "manifest_entry"):  # a Worlds: its file is known

@@ -164,7 +164,7 @@ def proportion_over_worlds(groups: Groups) -> Pooled:
     runs = np.concatenate(arrays)
     if not np.isin(runs, (0.0, 1.0)).all():
         raise ValueError("P(met) needs runs that are 1 (met) or 0 (not met)")
-    n, k = len(runs), float(runs.sum())
+    n, k = len(runs), int(runs.sum())
     p = k / n
     seed_low, seed_high = wilson_interval(k, n)
     icc, deff = design_effect(arrays)
