@@ -55,6 +55,24 @@ def test_combined_mean_interval_contains_the_seed_only_one(grid):
     assert m.world_p10 <= m.world_p90
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=1, max_size=5),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_combined_intervals_contain_the_seed_only_ones_with_unequal_runs_per_world(groups):
+    m = mean_over_worlds(groups)
+    if m.seed_low == m.seed_low:  # some world has two runs or more
+        assert m.low <= m.seed_low + 1e-9 * (1 + abs(m.estimate))
+        assert m.high >= m.seed_high - 1e-9 * (1 + abs(m.estimate))
+    met = [[float(x > 0) for x in g] for g in groups]
+    p = proportion_over_worlds(met)
+    assert p.low <= p.seed_low + EPS and p.high >= p.seed_high - EPS
+
+
 def test_p_met_with_perfectly_clustered_runs_counts_each_world_once():
     # Two worlds, two seeds: one world always meets the target, the other never.
     grid = [[0, 0], [1, 1]]

@@ -182,12 +182,12 @@ def mean_over_worlds(groups: Groups) -> Pooled:
     within-world degrees of freedom ``n − W``: the uncertainty from seeds alone. The combined
     interval uses the total variance times the design effect, over ``n`` — the variance of
     the mean of clustered runs — with Student t on ``W − 1`` degrees of freedom, since the
-    worlds are the independent units. That variance is never allowed below the within-world
-    one (with the between-world part estimated at zero the two differ only in their degrees
-    of freedom), and ``W − 1 ≤ n − W`` whenever there are two seeds or more, so the combined
-    interval contains the seed-only one. One world gives no combined interval (NaN bounds);
-    one seed per world gives no seed-only interval. The across-world range is the 10th–90th
-    percentile of the per-world means.
+    worlds are the independent units (or on ``n − W``, if fewer: worlds of one run and worlds
+    of many). That variance is never allowed below the within-world one (with the
+    between-world part estimated at zero the two differ only in their degrees of freedom), so
+    the combined interval contains the seed-only one. One world gives no combined interval
+    (NaN bounds); one seed per world gives no seed-only interval. The across-world range is
+    the 10th–90th percentile of the per-world means.
     """
     nan = float("nan")
     arrays = _arrays(groups)
@@ -204,7 +204,8 @@ def mean_over_worlds(groups: Groups) -> Pooled:
     if w > 1:
         total = float(runs.var(ddof=1))
         variance = max(total * deff, msw if n > w else 0.0)
-        half = float(student.ppf(0.975, w - 1) * math.sqrt(variance / n))
+        df = w - 1 if n == w else min(w - 1, n - w)
+        half = float(student.ppf(0.975, df) * math.sqrt(variance / n))
     p10, p90 = _world_spread(arrays)
     return Pooled(
         mean,
