@@ -60,6 +60,21 @@ def tiny_sweep(tmp_path: Path, body: str, name: str, steps: int = 8) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def tiny_worlds(tmp_path_factory) -> Path:
+    """A worlds folder of 3 draws (serial, seed 20240530), made once per test session.
+
+    Each draw costs a refit (a few seconds), so the ensemble is shared by every test that
+    needs worlds; the first three LHS draws of the default seed are all accepted.
+    """
+    from partnersim.worlds.generate import Request, generate
+
+    folder = tmp_path_factory.mktemp("worlds") / "tiny"
+    outcome = generate(Request(3), folder, backend="serial")
+    assert outcome.worlds is not None and len(outcome.worlds) >= 2, "tiny ensemble too small"
+    return folder
+
+
 def load(name: str) -> Scenario:
     """A shipped scenario by name."""
     return Scenario.from_toml(ROOT / "scenarios" / f"{name}.toml")

@@ -213,3 +213,38 @@ def test_seeds_advice_names_the_widest_interval_and_the_seeds_it_needs():
     assert f"about {seeds_for_width(0.75, 0.2)} seeds" in a
     assert f"about {seeds_for_width(0.0, 0.2)} seeds" in b
     assert seeds_advice(summary, 1.0) == []  # every interval is narrow enough
+
+
+def test_run_many_over_worlds_runs_every_world_on_the_same_seeds(pair, tiny_worlds, tmp_path):
+    from partnersim.worlds.ensemble import Worlds
+
+    worlds = Worlds.load(tiny_worlds).head(2)
+    calls = []
+    runset = run_many(pair, 2, root=7, worlds=worlds, on_progress=lambda *a: calls.append(a))
+    seeds = derive_seeds(7, 2)
+    ids = [w.id for w in worlds]
+    assert runset.worlds == tuple(ids) and runset.seeds == tuple(seeds)
+    expected = [(s.name, w, seed) for s in pair for w in ids for seed in seeds]
+    keys = runset.summary[["scenario", "world", "seed"]].itertuples(index=False, name=None)
+    assert list(keys) == expected
+    assert list(runset.summary.columns[:3]) == ["scenario", "world", "seed"]
+    assert list(runset.timeseries.columns[:3]) == ["scenario", "world", "seed"]
+    assert [c[2] for c in calls][:2] == [f"small world {ids[0]}"] * 2
+    # Each run is the run of that scenario in that world on that seed.
+    one = run(pair[1], seeds[1], world=worlds[1])
+    row = runset.summary.iloc[-1]
+    assert row["nhs_level_final"] == one.summary["nhs_level_final"]
+    assert runset.manifest["worlds"] == {
+        "path": str(tiny_worlds / "worlds.parquet"),
+        "digest": Worlds.load(tiny_worlds).digest,
+        "ids": ids,
+    }
+    assert "2 worlds × 2 seeds" in runset.title
+    written = write_run_folder(runset, tmp_path / "runs", figure=False)
+    assert results.load(written).manifest["worlds"]["ids"] == ids
+
+
+def test_run_many_without_worlds_records_no_world(pair):
+    runset = run_many(pair, 1)
+    assert "world" not in runset.summary and "world" not in runset.timeseries
+    assert "worlds" not in runset.manifest and runset.worlds == ()

@@ -5,7 +5,10 @@ partnersim (``partnersim run mission_driven``); ``partnersim scenarios`` lists t
 scenarios and sweeps. Every command validates all its inputs before doing any work. ``run``
 and ``compare`` run the scenarios with :func:`partnersim.runs.many.run_many`, save the
 results folder with :func:`partnersim.runs.many.write_run_folder` and print the outcomes
-formatted by :mod:`partnersim.runs.tables`.
+formatted by :mod:`partnersim.runs.tables`. With ``--worlds`` they run every scenario in every
+plausible world of an ensemble on the same seeds and print the outcomes over worlds × seeds
+(:mod:`partnersim.worlds.tables`): combined intervals and the share of worlds in which each
+ranking holds.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from partnersim.schema.scenario import Scenario, ScenarioError
 if TYPE_CHECKING:
     from partnersim.runs.many import RunSet
     from partnersim.runs.tables import TextTable
+    from partnersim.worlds.ensemble import Worlds
 
 MAX_SEEDS = 10_000
 """Most seeds of ``run`` and ``compare``: every run's time series is held in memory (a sweep
@@ -54,6 +58,20 @@ WidthOpt = Annotated[
         max=1.0,
         help="Widest 95% interval of P(met) wanted; the seeds it needs are suggested.",
     ),
+]
+WorldsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--worlds",
+        metavar="FILE",
+        help="Run in every plausible world of an ensemble (a worlds.parquet, a folder made by "
+        "`partnersim worlds`, or 'shipped'), on the same seeds: intervals combine worlds and "
+        "seeds, and compare reports the share of worlds in which each ranking holds.",
+    ),
+]
+WorldCountOpt = Annotated[
+    int | None,
+    typer.Option("--world-count", min=1, help="Use the first N worlds (by id); default all."),
 ]
 
 
@@ -136,14 +154,17 @@ def run(
     out: OutOpt = None,
     quiet: QuietOpt = False,
     width: WidthOpt = 0.2,
+    worlds: WorldsOpt = None,
+    world_count: WorldCountOpt = None,
 ) -> None:
     """Run one scenario over seeds; write Parquet, manifest and a figure; print the outcomes."""
     (scenario,) = load_all([file])
     if steps is not None:
         scenario = scenario.with_options(f"{file} with --steps", steps=steps)
-    out = out or Path("results") / f"{scenario.name}-{scenario.content_hash}"
+    ensemble = _load_worlds(worlds, world_count)
+    out = out or Path("results") / f"{scenario.name}-{scenario.content_hash}{_suffix(ensemble)}"
     print_notes(scenario)
-    _execute([scenario], seeds, seed, out, quiet, width)
+    _execute([scenario], seeds, seed, out, quiet, width, ensemble)
 
 
 @clean_errors
@@ -158,6 +179,8 @@ def compare(
     out: OutOpt = None,
     quiet: QuietOpt = False,
     width: WidthOpt = 0.2,
+    worlds: WorldsOpt = None,
+    world_count: WorldCountOpt = None,
 ) -> None:
     """Run scenarios on the same seeds and show them side by side, with a figure."""
     import hashlib
@@ -172,15 +195,41 @@ def compare(
         fail(clash)
     if steps is not None:
         scenarios = [s.with_options(f"{s.path} with --steps", steps=steps) for s in scenarios]
+    ensemble = _load_worlds(worlds, world_count)
     key = hashlib.sha256("".join(s.content_hash for s in scenarios).encode()).hexdigest()[:12]
-    out = out or Path("results") / f"compare-{key}"
+    out = out or Path("results") / f"compare-{key}{_suffix(ensemble)}"
     for scenario in scenarios:
         print_notes(scenario)
-    _execute(scenarios, seeds, seed, out, quiet, width)
+    _execute(scenarios, seeds, seed, out, quiet, width, ensemble)
+
+
+def _load_worlds(source: str | None, count: int | None) -> Worlds | None:
+    """The worlds to run in (the first ``count`` of ``source``), or None without ``--worlds``."""
+    if source is None:
+        if count is not None:
+            fail("--world-count needs --worlds")
+        return None
+    from partnersim.worlds.ensemble import Worlds
+
+    ensemble = Worlds.load(source)
+    if not len(ensemble):
+        fail(f"{source}: the ensemble holds no accepted world")
+    return ensemble if count is None else ensemble.head(count)
+
+
+def _suffix(ensemble: Worlds | None) -> str:
+    """The default folder's suffix over worlds: which ensemble, how many of its worlds."""
+    return "" if ensemble is None else f"-worlds-{ensemble.digest[:8]}-{len(ensemble)}"
 
 
 def _execute(
-    scenarios: list[Scenario], n_seeds: int, root: int, out: Path, quiet: bool, width: float
+    scenarios: list[Scenario],
+    n_seeds: int,
+    root: int,
+    out: Path,
+    quiet: bool,
+    width: float,
+    ensemble: Worlds | None = None,
 ) -> None:
     """Run the scenarios with a progress bar, write the folder, print the outcomes."""
     from partnersim import results
@@ -191,19 +240,32 @@ def _execute(
     # is still there, unchanged (anything created meanwhile is left alone).
     before = results.check_replaceable(out)
     worker = FigureWorker()  # forked now, before Mesa is imported
+    over, extra = None, None
     try:
-        runset = _run_with_progress(scenarios, n_seeds, root, quiet)
-        write_run_folder(runset, out, drawer=worker, expected=before)
+        runset = _run_with_progress(scenarios, n_seeds, root, quiet, ensemble)
+        if ensemble is not None:
+            from partnersim.worlds.tables import OverWorlds
+
+            over = OverWorlds.from_summary(runset.summary)
+            runs = f"{runset.runs_per_scenario}, {scenarios[0].steps} quarters"
+            extra = over.files(ensemble.summary(), runs)
+        write_run_folder(runset, out, drawer=worker, expected=before, extra=extra)
     finally:
         worker.cancel()
     with closed_stdout_tolerated():  # `partnersim run ... | head` still saves results
-        _print_outcomes(runset, width)
-        typer.echo(
-            f"\nresults: {out}/ (timeseries.parquet, summary.parquet, manifest.json, missions.png)"
-        )
+        if ensemble is None or over is None:
+            _print_outcomes(runset, width)
+        else:
+            from partnersim.cli.over_worlds import print_over_worlds
+
+            print_over_worlds(_console(), over, ensemble.summary(), runs, _print_whole)
+        files = ["timeseries.parquet", "summary.parquet", "manifest.json", "missions.png"]
+        typer.echo(f"\nresults: {out}/ ({', '.join([*files, *(extra or {})])})")
 
 
-def _run_with_progress(scenarios: list[Scenario], n_seeds: int, root: int, quiet: bool) -> RunSet:
+def _run_with_progress(
+    scenarios: list[Scenario], n_seeds: int, root: int, quiet: bool, ensemble: Worlds | None
+) -> RunSet:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -224,17 +286,16 @@ def _run_with_progress(scenarios: list[Scenario], n_seeds: int, root: int, quiet
         disable=quiet,
         transient=False,
     ) as progress:
-        task = progress.add_task("runs", total=len(scenarios) * n_seeds)
+        n_worlds = 1 if ensemble is None else len(ensemble)
+        task = progress.add_task("runs", total=len(scenarios) * n_worlds * n_seeds)
 
         def advance(done: int, total: int, scenario: str, seed: int) -> None:
             progress.update(task, completed=done, description=f"{scenario} seed {seed}")
 
-        return run_many(scenarios, n_seeds, root, on_progress=advance)
+        return run_many(scenarios, n_seeds, root, on_progress=advance, worlds=ensemble)
 
 
 def _print_outcomes(runset: RunSet, width: float) -> None:
-    from rich.console import Console
-
     from partnersim.runs.tables import (
         headline_table,
         mission_table,
@@ -243,10 +304,7 @@ def _print_outcomes(runset: RunSet, width: float) -> None:
         seeds_advice,
     )
 
-    console = Console()
-    # Rich ends the process when stdout's reader has gone; carry on so results are saved.
-    # Replacing the method on this one instance is rich's documented hook for a closed pipe.
-    console.on_broken_pipe = functools.partial(discard_stdout, console)  # type: ignore[method-assign]
+    console = _console()
     steps = runset.scenarios[0].steps
     _print_whole(
         console,
@@ -268,6 +326,17 @@ def _print_outcomes(runset: RunSet, width: float) -> None:
         )
         for note in reference_notes():
             console.print(note, soft_wrap=True, markup=False)
+
+
+def _console() -> Any:
+    """A rich console on stdout that carries on when stdout's reader has gone."""
+    from rich.console import Console
+
+    console = Console()
+    # Rich ends the process when stdout's reader has gone; carry on so results are saved.
+    # Replacing the method on this one instance is rich's documented hook for a closed pipe.
+    console.on_broken_pipe = functools.partial(discard_stdout, console)  # type: ignore[method-assign]
+    return console
 
 
 def _print_whole(console: Any, table: TextTable, title: str) -> None:

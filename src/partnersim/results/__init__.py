@@ -538,10 +538,14 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     shards.write_bytes_synced(shards.parquet_bytes(frame), path)
 
 
+def write_text(text: str, path: Path) -> None:
+    """Write UTF-8 text atomically: temporary file, synced, renamed, folder synced."""
+    shards.write_bytes_synced(text.encode("utf-8"), path)
+
+
 def write_json(payload: dict[str, Any], path: Path) -> None:
     """Write JSON atomically: temporary file, synced, renamed, folder synced."""
-    text = json.dumps(payload, indent=2, default=_json_default) + "\n"
-    shards.write_bytes_synced(text.encode("utf-8"), path)
+    write_text(json.dumps(payload, indent=2, default=_json_default) + "\n", path)
 
 
 def _json_default(value: Any) -> Any:

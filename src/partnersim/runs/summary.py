@@ -37,12 +37,21 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
         return float("nan"), float("nan")
     if not 0 <= successes <= n:
         raise ValueError(f"{successes} successes out of {n} trials")
-    p = successes / n
+    return wilson_share_interval(successes / n, n, z)
+
+
+def wilson_share_interval(p: float, n: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson score 95 % interval of a share ``p`` observed over ``n`` runs.
+
+    As :func:`wilson_interval`, but ``n`` may be an effective sample size (any positive
+    number, e.g. runs divided by a design effect): the bounds lie in [0, 1], contain ``p``,
+    and are exactly 0 at ``p = 0`` and 1 at ``p = 1``.
+    """
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    low = 0.0 if successes == 0 else min(max(0.0, centre - half), p)
-    high = 1.0 if successes == n else max(min(1.0, centre + half), p)
+    low = 0.0 if p == 0 else min(max(0.0, centre - half), p)
+    high = 1.0 if p == 1 else max(min(1.0, centre + half), p)
     return low, high
 
 

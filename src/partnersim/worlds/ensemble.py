@@ -90,7 +90,13 @@ class Worlds(Sequence[World]):
             WorldsError: the file is missing, not Parquet, or not a worlds file.
         """
         if str(source) == SHIPPED:
-            raw = files("partnersim.data").joinpath("worlds.parquet").read_bytes()
+            try:
+                raw = files("partnersim.data").joinpath("worlds.parquet").read_bytes()
+            except FileNotFoundError:
+                raise WorldsError(
+                    f"{SHIPPED}: this installation of partnersim ships no worlds file "
+                    "(data/worlds.parquet); make one with `partnersim worlds`"
+                ) from None
             path = None
         else:
             path = Path(source)
@@ -147,9 +153,25 @@ class Worlds(Sequence[World]):
             raise KeyError(f"no world {world} in this ensemble")
         return self[int(hits[0])]
 
-    def head(self, n: int) -> list[World]:
-        """The first ``n`` worlds (by id) — a smaller ensemble drawn the same way."""
-        return self[: max(0, n)]
+    def head(self, n: int) -> Worlds:
+        """The first ``n`` worlds (by id) — a smaller ensemble drawn the same way.
+
+        It keeps the file's path, digest and metadata, so runs over it record where their
+        worlds came from.
+        """
+        return Worlds(self.table.head(max(0, n)), self.meta, self.path, self.digest)
+
+    def manifest_entry(self) -> dict[str, Any]:
+        """What a run over these worlds records about them.
+
+        The file's ``path`` (or ``"shipped"``), its ``digest`` (SHA-256 of the file's bytes)
+        and the ``ids`` of the worlds.
+        """
+        return {
+            "path": str(self.path) if self.path is not None else SHIPPED,
+            "digest": self.digest,
+            "ids": [int(i) for i in self.table["world"]],
+        }
 
     def __repr__(self) -> str:
         where = self.path or SHIPPED
@@ -158,9 +180,11 @@ class Worlds(Sequence[World]):
     def summary(self) -> str:
         """How the ensemble was made, in one paragraph."""
         m = self.meta
-        rate = m.get("accepted", len(self)) / max(m.get("draws", len(self)), 1)
+        accepted = m.get("accepted", len(self))
+        rate = accepted / max(m.get("draws", len(self)), 1)
+        first = f"The first {len(self)} of " if len(self) < accepted else ""  # after head(n)
         return (
-            f"{len(self)} plausible worlds accepted of {m.get('draws')} drawn ({rate:.0%}; "
+            f"{first}{accepted} plausible worlds accepted of {m.get('draws')} drawn ({rate:.0%}; "
             f"{m.get('method')} over {len(self.factors)} uncertain inputs, seed {m.get('seed')}), "
             f"each refitted to history and tested against it (largest implausibility ≤ "
             f"{m.get('settings', {}).get('threshold')})"
