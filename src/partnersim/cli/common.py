@@ -30,6 +30,17 @@ INPUT_ERRORS = (
 
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Results folder to write.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Worker processes (default: all cores).")
+]
+BackendOpt = Annotated[
+    str,
+    typer.Option("--backend", help="serial, processes (default) or dask (a local Dask cluster)."),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Run on a Dask cluster: tcp://HOST:PORT of its scheduler."),
+]
 
 
 def fail(message: str) -> NoReturn:

@@ -8,11 +8,14 @@ model disagrees.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from partnersim.cli.common import clean_errors
+
+if TYPE_CHECKING:
+    from partnersim.worlds.ensemble import Worlds
 
 
 @clean_errors
@@ -116,7 +119,7 @@ def validate_patterns(
         from partnersim.worlds.ensemble import Worlds
 
         ensemble = Worlds.load(worlds)
-    if robustness_only:
+    if ensemble is not None and robustness_only:
         _robustness(ensemble, worlds, world_count, world_seeds, workers, write)
         return
     from partnersim.credibility.checks import VERDICT
@@ -154,7 +157,14 @@ def validate_patterns(
         _robustness(ensemble, worlds, world_count, world_seeds, workers, write)
 
 
-def _robustness(ensemble, source, world_count, world_seeds, workers, write) -> None:
+def _robustness(
+    ensemble: Worlds,
+    source: str | None,
+    world_count: int,
+    world_seeds: int,
+    workers: int | None,
+    write: Path | None,
+) -> None:
     """Decide every finding per world; print the shares; splice the section into ``write``."""
     from partnersim.credibility import robustness
     from partnersim.credibility.writing import splice

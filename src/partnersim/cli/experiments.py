@@ -11,19 +11,16 @@ from typing import Annotated
 
 import typer
 
-from partnersim.cli.common import OutOpt, QuietOpt, clean_errors, fail
+from partnersim.cli.common import (
+    BackendOpt,
+    OutOpt,
+    QuietOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    clean_errors,
+    fail,
+)
 
-WorkersOpt = Annotated[
-    int | None, typer.Option("--workers", min=1, help="Worker processes (default: all cores).")
-]
-BackendOpt = Annotated[
-    str,
-    typer.Option("--backend", help="serial, processes (default) or dask (a local Dask cluster)."),
-]
-SchedulerOpt = Annotated[
-    str | None,
-    typer.Option("--scheduler", help="Run on a Dask cluster: tcp://HOST:PORT of its scheduler."),
-]
 ChunkOpt = Annotated[int | None, typer.Option("--chunk", min=1, help="Runs per task.")]
 
 

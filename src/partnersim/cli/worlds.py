@@ -10,12 +10,14 @@ Resumable: the same command (or ``partnersim resume DIR``) fits only the draws n
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from partnersim.cli.common import QuietOpt, clean_errors
-from partnersim.cli.experiments import BackendOpt, SchedulerOpt, WorkersOpt
+if TYPE_CHECKING:
+    from partnersim.worlds.generate import Request
+
+from partnersim.cli.common import BackendOpt, QuietOpt, SchedulerOpt, WorkersOpt, clean_errors
 
 
 @clean_errors
@@ -45,7 +47,13 @@ def worlds(
 
 
 def run_worlds(
-    request, folder: Path, workers, backend, scheduler, quiet: bool, command: str
+    request: Request,
+    folder: Path,
+    workers: int | None,
+    backend: str,
+    scheduler: str | None,
+    quiet: bool,
+    command: str,
 ) -> None:
     """Generate (or finish) the worlds of ``request`` in ``folder``, with a progress bar."""
     from rich.console import Console
@@ -53,6 +61,7 @@ def run_worlds(
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        TaskID,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
@@ -72,7 +81,7 @@ def run_worlds(
         console=console,
         disable=quiet,
     )
-    state = {"task": None, "accepted": 0, "done": 0, "todo": 0}
+    state = {"task": 0, "accepted": 0, "done": 0, "todo": 0}
 
     def on_start(planned: int, todo: int) -> None:
         state["todo"] = todo
@@ -82,12 +91,12 @@ def run_worlds(
             err=True,
         )
         progress.start()
-        state["task"] = progress.add_task("worlds", total=todo, accepted=0)
+        state["task"] = int(progress.add_task("worlds", total=todo, accepted=0))
 
     def on_progress(row: dict) -> None:
         state["done"] += 1
         state["accepted"] += bool(row.get("accepted"))
-        progress.update(state["task"], advance=1, accepted=state["accepted"])
+        progress.update(TaskID(state["task"]), advance=1, accepted=state["accepted"])
 
     try:
         outcome = generate(

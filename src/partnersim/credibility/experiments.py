@@ -97,6 +97,7 @@ def _runs(scenario: Scenario, seeds: list[int]) -> pd.DataFrame:
 
 
 def gap_closed_at(ts: pd.DataFrame, mission: str, step: int) -> float:
+    """The model's share of ``mission``'s gap closed at ``step`` (the last step if later)."""
     return float(ts.iloc[min(step, len(ts) - 1)][f"{mission}_gap_closed"])
 
 

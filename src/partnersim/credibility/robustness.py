@@ -31,8 +31,8 @@ from partnersim.credibility.experiments import (
     COMMON_QUARTER,
     SCENARIOS,
     STEPS_2030,
-    gap_closed_at,
     assessed_gap_closed,
+    gap_closed_at,
 )
 from partnersim.runs.outcomes import mission_column
 from partnersim.runs.runner import derive_seeds, run

@@ -21,13 +21,11 @@ import pandas as pd
 
 from partnersim import results
 from partnersim.runs import DEFAULT_ROOT_SEED
-from partnersim.runs.runner import derive_seeds, run, run_manifest
+from partnersim.runs.runner import WorldLike, derive_seeds, run, run_manifest
 from partnersim.schema.scenario import Scenario
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-    from partnersim.worlds.ensemble import World
 
 __all__ = [
     "DEFAULT_ROOT_SEED",
@@ -123,7 +121,7 @@ def run_many(
     root: int = DEFAULT_ROOT_SEED,
     *,
     on_progress: Progress | None = None,
-    worlds: Sequence[World] | None = None,
+    worlds: Sequence[WorldLike] | None = None,
 ) -> RunSet:
     """Run scenarios on the same seeds, one after another, and stack their results.
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import functools
 import platform
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,29 @@ from partnersim.schema.scenario import Scenario
 
 if TYPE_CHECKING:
     from partnersim.model.partnership import PartnershipModel
-    from partnersim.worlds.ensemble import World
+
+
+class WorldLike(Protocol):
+    """What a run needs of a plausible world (:class:`partnersim.worlds.World` is one)."""
+
+    @property
+    def id(self) -> int:
+        """The world's id in its ensemble."""
+        ...
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        """The world's drawn values, by name."""
+        ...
+
+    @property
+    def fitted(self) -> data.DeliveryFit:
+        """The world's refitted delivery laws and reference drive."""
+        ...
+
+    def apply(self, scenario: Scenario) -> Scenario:
+        """``scenario`` in this world."""
+        ...
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -55,7 +78,7 @@ def run(
     steps: int | None = None,
     *,
     keep_model: bool = False,
-    world: World | None = None,
+    world: WorldLike | None = None,
 ) -> RunResult:
     """Run a scenario once.
 
@@ -74,8 +97,7 @@ def run(
     """
     from partnersim.model.partnership import PartnershipModel
 
-    if not isinstance(scenario, Scenario):
-        scenario = Scenario.from_toml(scenario)
+    scenario = scenario if isinstance(scenario, Scenario) else Scenario.from_toml(scenario)
     if steps is not None and steps != scenario.steps:
         scenario = scenario.evolve(steps=steps)
     seed = int(seed)

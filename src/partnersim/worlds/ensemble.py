@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -133,7 +133,11 @@ class Worlds(Sequence[World]):
     def __len__(self) -> int:
         return len(self.table)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> World: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[World]: ...
+    def __getitem__(self, index: int | slice) -> World | list[World]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         row = self.table.iloc[index]
@@ -231,7 +235,7 @@ class Worlds(Sequence[World]):
         return pd.DataFrame(rows, columns=columns)
 
 
-def write(path: Path, accepted: pd.DataFrame, meta: dict[str, Any], write_bytes=None) -> None:
+def write(path: Path, accepted: pd.DataFrame, meta: dict[str, Any]) -> None:
     """Write a worlds file (accepted worlds and metadata) atomically."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -244,7 +248,7 @@ def write(path: Path, accepted: pd.DataFrame, meta: dict[str, Any], write_bytes=
     )
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
-    (write_bytes or shards.write_bytes_synced)(buffer.getvalue(), path)
+    shards.write_bytes_synced(buffer.getvalue(), path)
 
 
 def mission_columns(prefix: str) -> list[str]:

@@ -31,13 +31,17 @@ import functools
 import json
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from partnersim import data
 from partnersim.data import MISSIONS
 from partnersim.schema.levers import SECTIONS, Parameter, Section, variable
+from partnersim.schema.scenario import Scenario
+
+if TYPE_CHECKING:
+    from partnersim.credibility.history_fits import MissionFit
 
 REFERENCE_STEPS = 40
 """Quarters of each refit run (as :mod:`partnersim.credibility.calibration`)."""
@@ -140,8 +144,11 @@ def factors() -> tuple[Parameter, ...]:
 
 def plausible_range(p: Parameter) -> tuple[float, float]:
     """The range worlds draw ``p`` from: its plausible range, else its bounds."""
-    low, high = p.plausible if p.plausible is not None else (p.low, p.high)
-    return float(low), float(high)
+    if p.plausible is not None:
+        return float(p.plausible[0]), float(p.plausible[1])
+    if p.low is None or p.high is None:
+        raise ValueError(f"{p.name}: no plausible range and no bounds to draw from")
+    return float(p.low), float(p.high)
 
 
 def sample(n: int, seed: int, method: str = "lhs") -> list[dict[str, float | int]]:
@@ -179,14 +186,14 @@ def sample(n: int, seed: int, method: str = "lhs") -> list[dict[str, float | int
 
 
 @functools.cache
-def _nhs_fit(lag: int):
+def _nhs_fit(lag: int) -> MissionFit:
     from partnersim.credibility.history_fits import fit_nhs
 
     return fit_nhs(float(lag), 0)
 
 
 @functools.cache
-def _safe_streets_fit(elasticity: float, lag: int):
+def _safe_streets_fit(elasticity: float, lag: int) -> MissionFit:
     from partnersim.credibility.history_fits import fit_safe_streets
 
     return fit_safe_streets(elasticity, float(lag), 0)
@@ -245,13 +252,11 @@ def fit_from_rows(rows: dict[str, dict[str, Any]], reference: np.ndarray) -> dat
     )
 
 
-def _status_quo(values: dict[str, Any]):
-    from partnersim.schema.scenario import Scenario
-
+def _status_quo(values: dict[str, Any]) -> Scenario:
     return Scenario.default().evolve(steps=REFERENCE_STEPS, **values)
 
 
-def _drives(scenario, fitted: data.DeliveryFit, seeds: list[int]) -> np.ndarray:
+def _drives(scenario: Scenario, fitted: data.DeliveryFit, seeds: list[int]) -> np.ndarray:
     """Drive per seed, quarter and mission of the status quo (seeds × quarters × missions)."""
     from partnersim.model.partnership import PartnershipModel
 
@@ -260,21 +265,21 @@ def _drives(scenario, fitted: data.DeliveryFit, seeds: list[int]) -> np.ndarray:
         model = PartnershipModel(scenario, rng=seed, fitted=fitted)
         for t in range(scenario.steps):
             model.step()
-            out[i, t] = model.quarter.drive
+            quarter = model.quarter
+            assert quarter is not None  # set by every step
+            out[i, t] = quarter.drive
     return out
 
 
 @functools.cache
 def _shipped_drive(seeds: tuple[int, ...]) -> np.ndarray:
     """The shipped world's status-quo mean drive on ``seeds`` (computed once per process)."""
-    from partnersim.schema.scenario import Scenario
-
     scenario = Scenario.default().evolve(steps=REFERENCE_STEPS)
     return _drives(scenario, data.delivery_fit(), list(seeds)).mean(axis=0)
 
 
 def reference_drive(
-    scenario, rows: dict[str, dict[str, Any]], seeds: tuple[int, ...], iterations: int
+    scenario: Scenario, rows: dict[str, dict[str, Any]], seeds: tuple[int, ...], iterations: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The status quo's mean drive per quarter in this world, by common random numbers.
 

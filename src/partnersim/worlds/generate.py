@@ -260,12 +260,14 @@ def generate(
     """Fit every draw of ``request`` not yet fitted in ``out``; write the ensemble when complete."""
     folder = Path(out)
     owned = isinstance(backend, str)
-    if owned and scheduler is None:
+    if isinstance(backend, str) and scheduler is None:
         check_backend(backend)
     started = time.perf_counter()
     with res.locked(folder, command):
-        backend_obj = (
-            make_backend(backend, workers=workers, scheduler=scheduler) if owned else backend
+        backend_obj: Backend = (
+            make_backend(backend, workers=workers, scheduler=scheduler)
+            if isinstance(backend, str)
+            else backend
         )
         try:
             plan = prepare(request, folder, command)
