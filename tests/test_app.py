@@ -767,3 +767,19 @@ def test_the_sweep_explorer_shows_a_message_for_a_malformed_manifest(
         rc.close()
     finally:
         shutil.rmtree(bad)
+
+
+def test_compare_page_runs_over_plausible_worlds(kernel_ctx, small_scenarios, tiny_worlds):
+    from partnersim.worlds import Worlds
+
+    ensemble = Worlds.load(tiny_worlds)
+    _, rc = solara.render(
+        ComparePage(folder=small_scenarios, worlds_source=ensemble), handle_error=False
+    )
+    slider = rc.find(v.Slider, label="Plausible worlds").widget
+    slider.v_model = 2
+    rc.find(v.Btn, children=["Run"]).widget.click()
+    wait_for(lambda: rc.find(classes=["world-rankings"]).widgets, 600, "the rankings over worlds")
+    text = str(rc.find(classes=["world-rankings"]).widget.children)
+    assert "of worlds" in text
+    rc.close()

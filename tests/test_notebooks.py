@@ -15,6 +15,7 @@ SMALL = {
     "PARTNERSIM_NB_POINTS": "12",
     "PARTNERSIM_NB_SOBOL": "4",
     "PARTNERSIM_NB_REPLICATIONS": "1",
+    "PARTNERSIM_NB_WORLDS": "3",
 }
 SIZES_PRINTED = {
     # what each notebook's first code cell prints from the sizes it read: proof that the kernel

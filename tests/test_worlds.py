@@ -37,13 +37,11 @@ from .conftest import ROOT, cli
 DRAWS = 3
 
 
-@pytest.fixture(scope="module")
-def ensemble_folder(tmp_path_factory):
-    """Three worlds drawn, refitted and history-matched by the command, as a user runs it."""
-    folder = tmp_path_factory.mktemp("worlds") / "w3"
-    done = cli("worlds", "--draws", str(DRAWS), "--out", str(folder), "--backend", "serial")
-    assert done.returncode == 0, done.stderr
-    return folder
+@pytest.fixture
+def ensemble_folder(tiny_worlds):
+    """Three worlds drawn, refitted and history-matched (the session's tiny ensemble; the
+    command's own output is checked against it after a SIGKILL and a resume)."""
+    return tiny_worlds
 
 
 def _comparable(frame: pd.DataFrame) -> pd.DataFrame:

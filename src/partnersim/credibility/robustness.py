@@ -236,6 +236,33 @@ def p_met_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _posterior_rows(post: pd.DataFrame) -> pd.DataFrame:
+    from partnersim.worlds.fit import REFIT
+
+    refit = {name for names in REFIT.values() for name in names}
+    keep = post[post["factor"].isin(refit) | (post["ks_pvalue"].fillna(1.0) < 0.05)]
+    return pd.DataFrame(
+        {
+            "input": keep["factor"],
+            "plausible range": [
+                f"{a:.3g}–{b:.3g}"
+                for a, b in zip(keep["plausible_low"], keep["plausible_high"], strict=True)
+            ],
+            "drawn 5–50–95 %": [
+                f"{a:.3g} / {b:.3g} / {c:.3g}"
+                for a, b, c in zip(keep["drawn_5"], keep["drawn_50"], keep["drawn_95"], strict=True)
+            ],
+            "accepted 5–50–95 %": [
+                f"{a:.3g} / {b:.3g} / {c:.3g}"
+                for a, b, c in zip(
+                    keep["accepted_5"], keep["accepted_50"], keep["accepted_95"], strict=True
+                )
+            ],
+            "KS p": ["–" if pd.isna(p) else f"{p:.2g}" for p in keep["ks_pvalue"]],
+        }
+    )
+
+
 def to_markdown(worlds: Worlds, table: pd.DataFrame, n_seeds: int, command: str) -> str:
     """The "robustness of the findings" section of ``docs/validation.md``."""
     from partnersim.credibility.writing import markdown_table
@@ -266,6 +293,12 @@ def to_markdown(worlds: Worlds, table: pd.DataFrame, n_seeds: int, command: str)
             "they fit about as well everywhere, so the accepted worlds span the plausible "
             "ranges (posterior ≈ prior)."
         ),
+        "",
+        "Posterior against prior for the inputs the refitted laws depend on and any input "
+        "history matching moved (KS p < 0.05, accepted against ruled-out draws; "
+        "`Worlds.posterior()` gives every input):",
+        "",
+        markdown_table(_posterior_rows(post)),
         "",
         "**Stylised facts.**",
         "",
