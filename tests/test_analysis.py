@@ -263,8 +263,8 @@ def test_too_few_cases_of_interest_give_a_note_not_a_box():
     [
         (0, "clean_power_met == 1", "target is never met (clean_power_met == 1 in 0 of"),
         (0, "clean_power_met == 0", "target is never met (clean_power_met == 0 in 200"),
-        (1, "clean_power_met == 0", "clean_power's target is met in every run"),
-        (1, "clean_power_met == 1", "clean_power's target is met in every run"),
+        (1, "clean_power_met == 0", "the clean_power target is met in every run"),
+        (1, "clean_power_met == 1", "the clean_power target is met in every run"),
         (1, "clean_power_met > 2", "clean_power_met > 2 holds in no run"),
     ],
 )
@@ -292,7 +292,7 @@ def test_the_report_says_how_near_the_runs_came_to_a_target_never_met(tmp_path):
         .split("### clean_power: target met", 1)[1]
         .split("\n### ", 1)[0]
     )
-    assert "clean_power's target is never met (clean_power_met == 1 in 0 of 600 runs)" in section
+    assert "the clean_power target is never met (clean_power_met == 1 in 0 of 600 runs)" in section
     assert "Nearest to meeting it: 93.5 % of generation at 2030Q4 in the best run" in section
     assert "target ≥ 95.0 % of generation" in section
 

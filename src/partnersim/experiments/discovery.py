@@ -393,7 +393,7 @@ def _nowhere_else(condition: Condition, cases: int, runs: int, mission: str | No
     """
     met = target_everywhere(condition, cases, runs)
     if mission is not None and met is not None:
-        what = f"{mission}'s target is {'met in every run' if met else 'never met'}"
+        what = f"the {mission} target is {'met in every run' if met else 'never met'}"
         change = "missing" if met else "meeting"
     else:
         what = f"{condition.text} holds in {'no run' if cases == 0 else 'every run'}"
