@@ -259,6 +259,45 @@ def test_too_few_cases_of_interest_give_a_note_not_a_box():
 
 
 @pytest.mark.parametrize(
+    ("value", "condition", "says"),
+    [
+        (0, "clean_power_met == 1", "target is never met (clean_power_met == 1 in 0 of"),
+        (0, "clean_power_met == 0", "target is never met (clean_power_met == 0 in 200"),
+        (1, "clean_power_met == 0", "the clean_power target is met in every run"),
+        (1, "clean_power_met == 1", "the clean_power target is met in every run"),
+        (1, "clean_power_met > 2", "clean_power_met > 2 holds in no run"),
+    ],
+)
+def test_a_target_never_met_or_never_missed_is_said_plainly(value, condition, says):
+    """Issue 13: a shipped sweep that never meets a target gets a plain finding, not a count."""
+    x, met = planted(n=200)
+    met[:] = value
+    found = search_frame(x, met, Condition.parse(condition), mission="clean_power")
+    assert found.prim is None and found.cart is None
+    (note,) = found.notes
+    assert says in note and "anywhere in the space this sweep covers" in note
+    assert "holds fixed, or ranges beyond its own" in note
+
+
+def test_the_report_says_how_near_the_runs_came_to_a_target_never_met(tmp_path):
+    from partnersim.experiments import report
+
+    done = constructed(tmp_path)
+    levels = np.linspace(80.0, 93.5, len(done.runs))
+    runs = done.runs.assign(clean_power_met=0.0, clean_power_level_at_deadline=levels)
+    built = report.build(results.Results(done.manifest, tmp_path, runs=runs))
+    section = (
+        (built.path / "report.md")
+        .read_text()
+        .split("### clean_power: target met", 1)[1]
+        .split("\n### ", 1)[0]
+    )
+    assert "the clean_power target is never met (clean_power_met == 1 in 0 of 600 runs)" in section
+    assert "Nearest to meeting it: 93.5 % of generation at 2030Q4 in the best run" in section
+    assert "target ≥ 95.0 % of generation" in section
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("clean_power_met == 0", ("clean_power_met", "==", 0.0)),

@@ -101,6 +101,9 @@ def test_parameters_stay_within_the_sweep_file_bounds():
     assert {p.name for p in model.uncertainties} == {
         "business_risk_appetite",
         "trust_learning_rate",
+        "early_years_response",
+        "police_elasticity",
+        "growth_investment_effect",
         SEED,
     }
     assert model.replications and len(model.replications) == spec.replications

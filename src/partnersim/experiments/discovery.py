@@ -319,6 +319,9 @@ def search_frame(
             "in runs that reach its deadline)"
         )
         return Search(label, condition, runs, cases, None, None, notes=tuple(notes))
+    if cases in (0, runs):
+        notes.append(_nowhere_else(condition, cases, runs, mission))
+        return Search(label, condition, runs, cases, None, None, notes=tuple(notes))
     if cases < min_cases or runs - cases < min_cases:
         which = "cases of interest" if cases < min_cases else "runs where it does not hold"
         count = cases if cases < min_cases else runs - cases
@@ -364,6 +367,42 @@ def search_frame(
         cart_box = _box(x, y, kept, kinds, "CART", **common) if kept else None
     return Search(
         label, condition, runs, cases, prim_box, cart_box, trajectory, chosen, tuple(notes)
+    )
+
+
+def target_everywhere(condition: Condition, cases: int, runs: int) -> bool | None:
+    """Whether a target is met everywhere or nowhere, from a condition that holds in no run or all.
+
+    For a condition on a target met (``== 1``) or missed (``== 0``): True if the target is met
+    in every run, False if in none; None for any other condition, or for one that holds in some
+    runs but not others.
+    """
+    one, zero = condition.holds(np.array([1.0, 0.0]))
+    if one == zero or cases not in (0, runs) or not runs:
+        return None
+    return bool(one) != (cases == 0)
+
+
+def _nowhere_else(condition: Condition, cases: int, runs: int, mission: str | None) -> str:
+    """Why there is no box when a condition holds in no run or in every run: nothing to contrast.
+
+    That is a finding about the sweep's space, not a failure of the search, so it says so: a
+    target never met (or never missed) anywhere in it is out of (or always within) reach of the
+    factors the sweep varies, over their ranges, with every other input at the base scenario's
+    value.
+    """
+    met = target_everywhere(condition, cases, runs)
+    if mission is not None and met is not None:
+        what = f"the {mission} target is {'met in every run' if met else 'never met'}"
+        change = "missing" if met else "meeting"
+    else:
+        what = f"{condition.text} holds in {'no run' if cases == 0 else 'every run'}"
+        change = "making it hold" if cases == 0 else "making it fail"
+    return (
+        f"no box: {what} ({condition.text} in {cases} of {runs} runs), anywhere in the space "
+        "this sweep covers — the factors it varies, over their ranges, with every other input at "
+        "the base scenario's value — so there is no contrast for a box to draw. "
+        f"{change.capitalize()} it needs an input the sweep holds fixed, or ranges beyond its own."
     )
 
 

@@ -39,6 +39,7 @@ from partnersim.experiments.discovery import (
     mission_conditions,
     plural,
     search,
+    target_everywhere,
 )
 from partnersim.results import Results, load, write_folder, write_json
 from partnersim.results.faults import fault
@@ -278,7 +279,7 @@ def _markdown(
     ]
     lines += _noise_section(noise)
     lines += _sensitivity_section(results, sens, noise, shown)
-    lines += _discovery_section(m["design"], found, shown)
+    lines += _discovery_section(m["design"], found, shown, runs[runs["status"] == "ok"])
     lines += _success_section(success, shown)
     lines += _fan_section(shown)
     return "\n".join(lines) + "\n"
@@ -413,7 +414,9 @@ def _morris_floor(results: Results) -> Callable[[pd.Series], float]:
     return floor
 
 
-def _discovery_section(design: str, found: Sequence[Search], shown: Mapping[str, str]) -> list[str]:
+def _discovery_section(
+    design: str, found: Sequence[Search], shown: Mapping[str, str], runs: pd.DataFrame
+) -> list[str]:
     lines = [
         "## Scenario discovery (PRIM, with CART as a second method)",
         "",
@@ -454,11 +457,45 @@ def _discovery_section(design: str, found: Sequence[Search], shown: Mapping[str,
                     lines.append(f"| {row['kind']} | {describe_limit(row)} | {_p(row['qp'])} |")
                 lines.append("")
         lines += [f"* {n}" for n in s.notes]
+        reach = _reach(s, runs)
+        if reach:
+            lines.append(f"* {reach}")
         name = shown.get(f"prim:{s.condition.slug}")
         if name:
             lines += ["", f"![PRIM peeling trajectory: {s.condition.text}]({name})"]
         lines.append("")
     return lines
+
+
+def _reach(s: Search, runs: pd.DataFrame) -> str | None:
+    """How near the runs came to a mission's target that no run meets (or that every run meets).
+
+    The level at the deadline of the run nearest the other side, and the median, against the
+    target: how far out of reach (or how safely within it) the target is in the sweep's space.
+    """
+    from partnersim.runs.outcomes import mission_column
+    from partnersim.runs.tables import format_outcome
+
+    met = target_everywhere(s.condition, s.cases, s.runs)
+    mission = next(
+        (m for m in data.missions() if s.condition.outcome == mission_column(m.name, "met")), None
+    )
+    column = mission_column(mission.name, "level_at_deadline") if mission else None
+    if met is None or mission is None or column not in runs:
+        return None
+    levels = runs.loc[runs[s.condition.outcome].notna(), column]
+    nearest = levels.max() if mission.higher_is_better != met else levels.min()
+    sign = "≥" if mission.higher_is_better else "≤"
+    unit = mission.unit
+
+    def text(x: float) -> str:
+        return f"{format_outcome(x, unit)} {unit}"
+
+    return (
+        f"{'Nearest to missing it' if met else 'Nearest to meeting it'}: "
+        f"{text(nearest)} at {mission.target_deadline} in the {'worst' if met else 'best'} run "
+        f"(median {text(levels.median())}; target {sign} {text(mission.target)})."
+    )
 
 
 def _success_section(success: pd.DataFrame, shown: Mapping[str, str]) -> list[str]:
