@@ -104,6 +104,8 @@ def test_the_wheel_carries_the_shipped_files_unchanged(installed):
                 assert wheel.read(member) == path.read_bytes()
         assert {"partnersim/py.typed", "partnersim/app/install_solara_assets.sh"} <= names
         assert any(n.startswith("partnersim/data/") and n.endswith(".toml") for n in names)
+        shipped = ROOT / "src" / "partnersim" / "data" / "worlds.parquet"
+        assert wheel.read("partnersim/data/worlds.parquet") == shipped.read_bytes()
 
 
 def test_commands_run_from_outside_the_repository(installed):
@@ -121,6 +123,11 @@ def test_commands_run_from_outside_the_repository(installed):
     assert "mission_driven" in listing.stdout and "levers_lhs" in listing.stdout
 
     partnersim(installed, "run", "mission_driven", "--seeds", "2", "--quiet")
+    over = partnersim(
+        installed, "run", "mission_driven", "--seeds", "1", "--worlds", "shipped",
+        "--world-count", "1", "--quiet", "--out", "over-worlds",
+    )  # fmt: skip
+    assert "plausible worlds" in over.stdout
     (folder,) = (installed["work"] / "results").glob("mission_driven-*")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["scenarios"][0]["versions"]["partnersim"] == version_in_source()
