@@ -79,6 +79,21 @@ def assumptions_table() -> str:
             for k, v in entries.items()
         ]
         out.append("")
+    out += [
+        f"**[{data.APPROXIMATE_GROUP}]** approximate data figures (`data/departments.toml`), set "
+        f"in a scenario as `{data.APPROXIMATE_GROUP}.<CODE>_del_gbp_m = value` and varied by "
+        "plausible worlds over the range their note states",
+        "",
+        "| name | value | bounds | plausible | unit | source | why the range |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    out += [
+        f"| `{name.split('.', 1)[1]}` | {f.value:g} | {f.low:g}–{f.high:g} | "
+        f"{f.plausible[0]:g}–{f.plausible[1]:g} | {_escape(f.unit)} | {_escape(f.doc)} | "
+        f"{_escape(f.plausible_reason)} |"
+        for name, f in data.approximate_figures().items()
+        if f.plausible is not None
+    ]
     return "\n".join(out).rstrip()
 
 

@@ -210,10 +210,20 @@ class Department:
     lead_mission: str
 
 
+def departments(assumed: SimpleNamespace | None = None) -> tuple[Department, ...]:
+    """The mission-relevant ministries, HM Treasury first.
+
+    ``assumed`` (the constants in force, :func:`assumptions`) supplies the approximate budgets
+    a scenario or a world sets (``budgets.<CODE>_del_gbp_m``); by default the file's figures.
+    """
+    group = vars(getattr(assumed, APPROXIMATE_GROUP, SimpleNamespace()))
+    return _departments(tuple(sorted((k, float(v)) for k, v in group.items())))
+
+
 @cache
-def departments() -> tuple[Department, ...]:
-    """The mission-relevant ministries, HM Treasury first."""
+def _departments(budget_values: tuple[tuple[str, float], ...]) -> tuple[Department, ...]:
     budgets = {d["code"]: d for d in read("departments")["department"]}
+    overridden = dict(budget_values)
     out = []
     for role in read("ministry_roles")["ministry"]:
         budget = budgets[role["code"]]
@@ -221,7 +231,9 @@ def departments() -> tuple[Department, ...]:
             Department(
                 code=role["code"],
                 name=budget["name"],
-                del_gbp_m=float(budget["del_2023_24_gbp_m"]),
+                del_gbp_m=float(
+                    overridden.get(f"{role['code']}_del_gbp_m", budget["del_2023_24_gbp_m"])
+                ),
                 treasury=role.get("treasury", False),
                 mission_programme_share=float(role["mission_programme_share"]),
                 programmes=MappingProxyType(dict(role["programmes"])),
@@ -372,9 +384,43 @@ class Assumption:
         return f"{kind} from {self.low:g} to {self.high:g} ({self.unit})"
 
 
+APPROXIMATE_GROUP = "budgets"
+"""The group of the approximate data figures a scenario, a sweep or a world may vary:
+``budgets.<CODE>_del_gbp_m``, each approximate department budget of ``departments.toml``."""
+
+
+def approximate_figures() -> dict[str, Assumption]:
+    """The approximate data figures, as assumptions a scenario may set (by dotted name).
+
+    Each approximate department budget (``status = "approximate"`` in ``departments.toml``)
+    becomes ``budgets.<CODE>_del_gbp_m``: its value the file's figure, its plausible range
+    the file's ``range`` (the uncertainty its note states), its bounds a quarter to four
+    times the figure.
+    """
+    out = {}
+    for d in read("departments")["department"]:
+        if d.get("status") != "approximate":
+            continue
+        value = float(d["del_2023_24_gbp_m"])
+        name = f"{APPROXIMATE_GROUP}.{d['code']}_del_gbp_m"
+        out[name] = Assumption(
+            name,
+            value,
+            "£m, total DEL 2023-24",
+            f"{d['name']}'s budget: an APPROXIMATE figure (data/departments.toml: {d['source']})",
+            value / 4.0,
+            value * 4.0,
+            False,
+            (float(d["range"][0]), float(d["range"][1])),
+            d.get("note", ""),
+        )
+    return out
+
+
 @cache
 def assumption_table() -> MappingProxyType:
-    """Every constant of ``assumptions.toml`` by dotted name, in file order."""
+    """Every constant of ``assumptions.toml`` by dotted name, in file order, then the approximate
+    data figures (:func:`approximate_figures`)."""
     out = {}
     for group, entries in read("assumptions").items():
         for key, entry in entries.items():
@@ -390,6 +436,7 @@ def assumption_table() -> MappingProxyType:
                 tuple(float(x) for x in entry["plausible"]) if "plausible" in entry else None,
                 entry.get("plausible_reason", ""),
             )
+    out.update(approximate_figures())
     return MappingProxyType(out)
 
 

@@ -137,7 +137,8 @@ is most of the Home Office's budget)."""
 
 def base_shares(model: PartnershipModel) -> dict[str, float]:
     """Per mission in :data:`BASES`: its status-quo mission money ÷ its department's DEL."""
-    dels = {d.code: d.del_gbp_m for d in data.departments()}
+    mins = model.population.ministries
+    dels = dict(zip(mins.code, mins.del_gbp_m, strict=True))
     return {
         m: float(4.0 * model.status_quo_mission_budget[MISSIONS.index(m)] / dels[code])
         for m, code in BASES.items()

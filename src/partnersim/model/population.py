@@ -176,15 +176,15 @@ def build_population(values: dict, rng: np.random.Generator, a: SimpleNamespace)
         a: the assumptions in force (``data.assumptions(scenario.assumptions)``).
     """
     centre = Centre(capability=a.capability.centre, capability0=a.capability.centre)
-    ministries = _ministries(first_node=1)
+    ministries = _ministries(first_node=1, a=a)
     las = _local_authorities(values["n_local_authorities"], 1 + ministries.n, rng, a)
     unions = _unions(values["n_unions"], 1 + ministries.n + las.n, ministries)
     businesses = _businesses(values, 1 + ministries.n + las.n + unions.n, ministries, las, rng, a)
     return Population(centre, ministries, las, unions, businesses)
 
 
-def _ministries(first_node: int) -> Ministries:
-    depts = data.departments()
+def _ministries(first_node: int, a: SimpleNamespace) -> Ministries:
+    depts = data.departments(a)
     n = len(depts)
     programmes = np.zeros((n, N_MISSIONS))
     for i, d in enumerate(depts):
