@@ -126,7 +126,9 @@ def ComparePage(folder: Path | None = None, worlds_source=None):
 
             over = OverWorlds.from_summary(result.summary)
             for title, table in over.text_tables(result.runs_per_scenario):
-                solara.Markdown(f"### {title}\n" + table.to_markdown(), style={"font-size": "0.9em"})
+                solara.Markdown(
+                    f"### {title}\n" + table.to_markdown(), style={"font-size": "0.9em"}
+                )
             if len(over.rankings):
                 solara.Markdown(
                     "### Share of worlds in which each ranking holds\n"

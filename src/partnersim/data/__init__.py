@@ -419,8 +419,11 @@ def approximate_figures() -> dict[str, Assumption]:
 
 @cache
 def assumption_table() -> MappingProxyType:
-    """Every constant of ``assumptions.toml`` by dotted name, in file order, then the approximate
-    data figures (:func:`approximate_figures`)."""
+    """Every constant a scenario may set, by dotted name.
+
+    The constants of ``assumptions.toml`` in file order, then the approximate data figures
+    (:func:`approximate_figures`).
+    """
     out = {}
     for group, entries in read("assumptions").items():
         for key, entry in entries.items():
