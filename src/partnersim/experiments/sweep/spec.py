@@ -247,9 +247,7 @@ class SweepSpec:
                 else:
                     base = base.evolve(steps=steps)
 
-        worlds, world_problems = sweep_worlds.read(
-            raw, path.parent if path else Path.cwd(), lines
-        )
+        worlds, world_problems = sweep_worlds.read(raw, path.parent if path else Path.cwd(), lines)
         problems += world_problems
 
         factors: list[Factor] = []

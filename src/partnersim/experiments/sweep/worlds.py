@@ -83,9 +83,7 @@ def read(
     """
     source, count = raw.get("worlds"), raw.get("world_count")
     problems: list[Problem] = []
-    if count is not None and (
-        not isinstance(count, int) or isinstance(count, bool) or count < 1
-    ):
+    if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 1):
         problems.append(
             Problem(
                 "world_count",
@@ -131,8 +129,11 @@ def read(
 
 
 def inputs(spec: SweepSpec) -> list[str]:
-    """The world inputs that reach the runs: the ensemble's drawn inputs, minus those the sweep
-    sets (its factors and point keys) and the assumptions the base scenario sets itself."""
+    """The world inputs that reach the runs (and the plan's world columns).
+
+    The ensemble's drawn inputs, minus those the sweep sets (its factors and point keys) and
+    the assumptions the base scenario sets itself.
+    """
     if spec.worlds is None:
         return []
     own = {f.name for f in spec.factors} | {k for p in spec.points for k in p}
