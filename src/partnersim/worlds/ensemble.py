@@ -90,7 +90,14 @@ class Worlds(Sequence[World]):
             WorldsError: the file is missing, not Parquet, or not a worlds file.
         """
         if str(source) == SHIPPED:
-            raw = files("partnersim.data").joinpath("worlds.parquet").read_bytes()
+            try:
+                raw = files("partnersim.data").joinpath("worlds.parquet").read_bytes()
+            except FileNotFoundError:
+                raise WorldsError(
+                    f"'{SHIPPED}': this installation of partnersim has no shipped worlds file "
+                    "(data/worlds.parquet); make one with `partnersim worlds --out DIR` and "
+                    "give its path"
+                ) from None
             path = None
         else:
             path = Path(source)
