@@ -295,6 +295,12 @@ def _markdown(
                 f"* worlds: **{len(m['worlds']['worlds'])} plausible worlds** from "
                 f"`{m['worlds']['source']}`, one per run (assigned evenly from the root seed); "
                 f"{len(m['worlds']['inputs'])} world inputs recorded with every run"
+                + (
+                    "; the replications at a design point run in different worlds, so the "
+                    "seed noise below includes the worlds' differences"
+                    if m["replications"] > 1
+                    else ""
+                )
             ]
             if m.get("worlds")
             else []
