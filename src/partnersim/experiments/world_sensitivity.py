@@ -40,6 +40,7 @@ from partnersim.experiments.sweep.designs import DELTA_MIN_POINTS, Sensitivity
 from partnersim.runs.outcomes import OUTCOME_INDEX, mission_column
 
 if TYPE_CHECKING:
+    from partnersim.experiments.sweep.spec import SweepSpec
     from partnersim.results import Results
 
 METHOD = "delta (moment-independent, given data, over runs)"
@@ -105,7 +106,7 @@ def _ranks(column: pd.Series) -> np.ndarray | None:
 
 
 def _given_data(
-    problem: dict, x: np.ndarray, y: np.ndarray, seed: int, spec: object
+    problem: dict, x: np.ndarray, y: np.ndarray, seed: int, spec: SweepSpec
 ) -> dict[str, np.ndarray]:
     from SALib.analyze import delta
 
@@ -140,8 +141,18 @@ def world_sensitivity(results: Results, seed: int = 0) -> pd.DataFrame:
         ``attrs["runs"]`` how many runs each mission used, ``attrs["dummy"]`` the dummy's δ
         row per mission.
     """
+    from partnersim.experiments.sweep.execute import load_spec
+    from partnersim.experiments.sweep.spec import SweepError
     from partnersim.schema.levers import variable
 
+    try:
+        spec = load_spec(results.path)
+    except SweepError as exc:
+        frame = pd.DataFrame(columns=COLUMNS)
+        frame.attrs.update(
+            notes=[f"the sweep cannot be read back ({exc})"], runs={}, dummy=pd.DataFrame()
+        )
+        return frame
     runs = results.runs
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     notes: list[str] = []
@@ -181,7 +192,7 @@ def world_sensitivity(results: Results, seed: int = 0) -> pd.DataFrame:
             "bounds": [[0.0, 1.0]] * x.shape[1],
         }
         with one_blas_thread():
-            found = salib_indices(GIVEN_DATA, problem, x, y, int(rng.integers(1, 2**31 - 1)), None)
+            found = salib_indices(GIVEN_DATA, problem, x, y, int(rng.integers(1, 2**31 - 1)), spec)
         if not found:
             notes.append(f"{mission}: SALib could not estimate δ on {len(sample)} runs")
             continue
