@@ -128,12 +128,12 @@ def _chunks(spec: SweepSpec, plan: pd.DataFrame, chunk_size: int) -> Iterator[Ch
         if not TABLE[spec.design].from_points
         else sorted({k for p in spec.points for k in p})
     )
-    # Plain tuples by column position: factor names may be dotted (assumptions), which
-    # itertuples' named tuples cannot hold.
     # A sweep over worlds: each run's world, holding only the inputs that reach it (the sweep's
     # own values win over the world's).
     by_id = sweep_worlds.run_worlds(spec)
     world_ids = plan["world"] if by_id else pd.Series(-1, index=plan.index)
+    # Plain tuples by column position: factor names may be dotted (assumptions), which
+    # itertuples' named tuples cannot hold.
     columns = ["run_id", "seed", *factors]
     rows = zip(plan[columns].itertuples(index=False, name=None), world_ids, strict=True)
     while batch := list(itertools.islice(rows, chunk_size)):
