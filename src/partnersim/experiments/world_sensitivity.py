@@ -20,7 +20,11 @@ against > 0) from running on inputs that are negative by nature. The intervals a
 δ bias-reduced over bootstrap resamples of the runs, ± 1.96 of their SD; S1 likewise. A finite
 sample gives every input a positive δ even if the outcome ignores it, so a **dummy** input of
 pure noise is analysed beside the real ones: an input whose δ interval lies above the dummy's
-stands out from that floor.
+stands out from that floor. Two dummies, because a world serves several runs: one drawn per
+run (the floor for the sweep's factors) and one drawn per *world* and shared by its runs (the
+floor for world inputs). Any value that is constant within a world partitions the runs by world
+and so picks up the differences between worlds, whether or not the model reads it; a world
+input stands out only if its δ interval lies above the per-world dummy's.
 """
 
 from __future__ import annotations
@@ -44,8 +48,11 @@ if TYPE_CHECKING:
     from partnersim.results import Results
 
 METHOD = "delta (moment-independent, given data, over runs)"
-DUMMY = "dummy (pure noise)"
-"""The reference input: uniform noise, independent of everything."""
+DUMMY = "dummy (noise per run)"
+"""The reference for the sweep's factors: uniform noise drawn for every run."""
+DUMMY_WORLD = "dummy (noise per world)"
+"""The reference for world inputs: uniform noise drawn for every world, shared by its runs."""
+DUMMIES = (DUMMY, DUMMY_WORLD)
 RESAMPLES = 30
 """SALib's bootstrap resamples per input (its intervals)."""
 TOP = 5
@@ -137,9 +144,8 @@ def world_sensitivity(results: Results, seed: int = 0) -> pd.DataFrame:
         SALib's value is ``raw_estimate``), the input's ``role`` (lever, swept uncertainty or
         assumption, world input), ``kind`` and ``unit``, the outcome and its unit, the input's
         ``rank`` by δ within its mission (1 = largest) and ``above_dummy`` (its δ interval lies
-        above the dummy's). ``attrs["notes"]`` says why a mission was not analysed,
-        ``attrs["runs"]`` how many runs each mission used, ``attrs["dummy"]`` the dummy's δ
-        row per mission.
+        above its dummy's: per world for world inputs, else per run). ``attrs["notes"]`` says
+        why a mission was not analysed, ``attrs["runs"]`` how many runs each mission used.
     """
     from partnersim.experiments.sweep.execute import load_spec
     from partnersim.experiments.sweep.spec import SweepError
@@ -149,9 +155,7 @@ def world_sensitivity(results: Results, seed: int = 0) -> pd.DataFrame:
         spec = load_spec(results.path)
     except SweepError as exc:
         frame = pd.DataFrame(columns=COLUMNS)
-        frame.attrs.update(
-            notes=[f"the sweep cannot be read back ({exc})"], runs={}, dummy=pd.DataFrame()
-        )
+        frame.attrs.update(notes=[f"the sweep cannot be read back ({exc})"], runs={})
         return frame
     runs = results.runs
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
@@ -184,6 +188,11 @@ def world_sensitivity(results: Results, seed: int = 0) -> pd.DataFrame:
                 columns.append(ranked)
         names.append((DUMMY, "reference"))
         columns.append(rankdata(rng.random(len(sample))) / len(sample))
+        world_ids = sample["world"].to_numpy()
+        worlds = np.unique(world_ids)
+        per_world = dict(zip(worlds, rng.random(worlds.size), strict=True))
+        names.append((DUMMY_WORLD, "reference"))
+        columns.append(rankdata([per_world[w] for w in world_ids]) / len(sample))
         x = np.column_stack(columns)
         # SALib reserves some name suffixes (e.g. "_step"); it sees neutral aliases.
         problem = {
@@ -224,13 +233,7 @@ def world_sensitivity(results: Results, seed: int = 0) -> pd.DataFrame:
                     }
                 )
     frame = _finish(pd.DataFrame(rows)) if rows else pd.DataFrame(columns=COLUMNS)
-    frame.attrs.update(
-        notes=notes,
-        runs=used,
-        dummy=frame[(frame["factor"] == DUMMY) & (frame["index"] == "delta")].set_index("mission")
-        if len(frame)
-        else pd.DataFrame(),
-    )
+    frame.attrs.update(notes=notes, runs=used)
     return frame
 
 
@@ -244,22 +247,23 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
         frame["high"] = (frame["raw_estimate"] + frame["conf"]).clip(low_bound, high_bound)
     frame["low"] = np.fmin(frame["low"], frame["estimate"])
     frame["high"] = np.fmax(frame["high"], frame["estimate"])
-    dummy = frame[(frame["factor"] == DUMMY) & (frame["index"] == "delta")]
-    ceiling = dummy.set_index("mission")["high"]
-    frame["above_dummy"] = (frame["index"] == "delta") & (
-        frame["low"] > frame["mission"].map(ceiling)
+    delta = frame[frame["index"] == "delta"].set_index(["mission", "factor"])["high"]
+    reference = np.where(frame["role"] == "world input", DUMMY_WORLD, DUMMY)
+    ceiling = delta.reindex(list(zip(frame["mission"], reference, strict=True))).to_numpy()
+    frame["above_dummy"] = (
+        (frame["index"] == "delta") & ~frame["factor"].isin(DUMMIES) & (frame["low"] > ceiling)
     )
     return frame.sort_values(["mission", "index", "rank"], kind="stable")[list(COLUMNS)]
 
 
 def top_drivers(frame: pd.DataFrame, mission: str, n: int = TOP) -> pd.DataFrame:
-    """The ``n`` inputs with the largest δ for ``mission`` (the dummy left out).
+    """The ``n`` inputs with the largest δ for ``mission`` (the dummies left out).
 
     Columns: ``factor``, ``role``, ``kind``, ``unit``, ``rank``, ``above_dummy``, then δ and
     S1 side by side: ``delta``, ``delta_low``, ``delta_high``, ``S1``, ``S1_low``,
     ``S1_high``.
     """
-    rows = frame[(frame["mission"] == mission) & (frame["factor"] != DUMMY)]
+    rows = frame[(frame["mission"] == mission) & ~frame["factor"].isin(DUMMIES)]
     delta = rows[rows["index"] == "delta"].set_index("factor")
     s1 = rows[rows["index"] == "S1"].set_index("factor")
     out = delta[["role", "kind", "unit", "rank", "above_dummy"]].copy()
@@ -270,24 +274,30 @@ def top_drivers(frame: pd.DataFrame, mission: str, n: int = TOP) -> pd.DataFrame
     return out.sort_values("rank").head(n).reset_index()
 
 
+def dummies(frame: pd.DataFrame, mission: str) -> pd.DataFrame:
+    """The dummies' δ rows for ``mission``, by name: ``estimate``, ``low``, ``high``."""
+    rows = frame[
+        (frame["mission"] == mission) & frame["factor"].isin(DUMMIES) & (frame["index"] == "delta")
+    ]
+    return rows.set_index("factor")[["estimate", "low", "high"]]
+
+
 def sentence(frame: pd.DataFrame, mission: str, n: int = 3) -> str:
     """One plain-language line: what ``mission``'s headline outcome depends on most."""
     top = top_drivers(frame, mission, n=TOP)
     outcome = headline(mission)
     declared = OUTCOME_INDEX.get(outcome)
     what = f"{declared.label} ({declared.unit})" if declared else outcome
-    dummy = frame.attrs.get("dummy")
-    floor = (
-        f"the dummy's δ = {dummy.loc[mission, 'estimate']:.2f}"
-        if dummy is not None and mission in getattr(dummy, "index", [])
-        else "the noise floor"
+    dummy = dummies(frame, mission)["estimate"]
+    floor = "noise floors: δ = " + ", ".join(
+        f"{dummy[d]:.2f} per {d.split()[-1].rstrip(')')}" for d in DUMMIES if d in dummy
     )
     clear = top[top["above_dummy"]].head(n)
     if clear.empty:
         first = top.iloc[0]
         return (
             f"{what}: no input stands out from noise — the largest δ, {first['factor']}'s "
-            f"{first['delta']:.2f}, is within {floor}."
+            f"{first['delta']:.2f}, is within its noise floor ({floor})."
         )
     parts = [
         f"{r.factor} ({r.role}; δ = {r.delta:.2f} [{r.delta_low:.2f}, {r.delta_high:.2f}])"
@@ -311,7 +321,7 @@ def figures_of(frame: pd.DataFrame, folder: Path, n: int = 2 * TOP) -> dict[str,
 
     shown = {}
     for mission in frame.attrs.get("runs", {}):
-        keep = [*top_drivers(frame, mission, n)["factor"], DUMMY]
+        keep = [*top_drivers(frame, mission, n)["factor"], *DUMMIES]
         group = frame[(frame["mission"] == mission) & frame["factor"].isin(keep)].copy()
         group["method"], group["unit"] = "δ and S1", "0–1"
         group = group.set_index("factor").loc[keep].reset_index()
@@ -348,10 +358,13 @@ def section(results: Results, frame: pd.DataFrame, shown: dict[str, str]) -> lis
         "given-data method is used instead: SALib's δ (Borgonovo's moment-independent index) "
         "with its first-order S1, both estimated on the runs as they are (one observation per "
         "run; seed noise stays in the outcome). Intervals: 95 %, from SALib's bootstrap over "
-        "the runs. A finite sample puts a floor under every δ, so a dummy input of pure noise "
-        "is analysed too; *above noise* marks an input whose δ interval lies above the "
-        "dummy's. Where inputs are correlated, δ credits each with the effect of those it "
-        "moves with. All inputs and both indices: `world_sensitivity.csv`.",
+        "the runs. A finite sample puts a floor under every δ, so two dummy inputs of pure "
+        "noise are analysed too: one drawn per run, the floor for the sweep's factors, and one "
+        "drawn per world and shared by its runs, the floor for world inputs (anything constant "
+        "within a world picks up the differences between worlds, read by the model or not). "
+        "*Above noise* marks an input whose δ interval lies above its floor's. Where inputs "
+        "are correlated, δ credits each with the effect of those it moves with. All inputs and "
+        "both indices: `world_sensitivity.csv`.",
         "",
     ]
     if n_worlds < CONFOUNDED:
@@ -365,7 +378,7 @@ def section(results: Results, frame: pd.DataFrame, shown: dict[str, str]) -> lis
         ]
     for mission, n in frame.attrs.get("runs", {}).items():
         top = top_drivers(frame, mission)
-        dummy = frame.attrs["dummy"].loc[mission]
+        reference = dummies(frame, mission)
         lines += [
             f"### {mission}",
             "",
@@ -381,10 +394,10 @@ def section(results: Results, frame: pd.DataFrame, shown: dict[str, str]) -> lis
                 f"| {r.factor} | {r.role} | {r.unit} | {_ci(r.delta, r.delta_low, r.delta_high)}"
                 f" | {_ci(r.S1, r.S1_low, r.S1_high)} | {'yes' if r.above_dummy else 'no'} |"
             )
-        lines.append(
-            f"| *{DUMMY}* | reference | – | "
-            f"{_ci(dummy['estimate'], dummy['low'], dummy['high'])} | – | – |"
-        )
+        for name, d in reference.iterrows():
+            lines.append(
+                f"| *{name}* | reference | – | {_ci(d['estimate'], d['low'], d['high'])} | – | – |"
+            )
         name = shown.get(mission)
         lines += [
             "",
