@@ -159,7 +159,8 @@ def test_the_report_ranks_levers_and_world_inputs(tmp_path, ensemble, monkeypatc
     section = section.split("\n## ")[0]
     named = built.world_sensitivity
     opportunity = named[named["mission"] == "opportunity"]  # deadline at step 16
-    assert set(opportunity["role"]) == {"lever", "world input", "reference"}
+    roles = {"lever", "world input", "reference per run", "reference per world"}
+    assert set(opportunity["role"]) == roles
     inputs = set(swept.manifest["worlds"]["inputs"])
     assert any(f"| {name} | world input |" in section for name in inputs)
     assert "depends most on" in section or "no input stands out" in section

@@ -23,8 +23,9 @@ pure noise is analysed beside the real ones: an input whose δ interval lies abo
 stands out from that floor. Two dummies, because a world serves several runs: one drawn per
 run (the floor for the sweep's factors) and one drawn per *world* and shared by its runs (the
 floor for world inputs). Any value that is constant within a world partitions the runs by world
-and so picks up the differences between worlds, whether or not the model reads it; a world
-input stands out only if its δ interval lies above the per-world dummy's.
+and so picks up the differences between worlds, whether or not the model reads it; how much
+depends on the draw, so there are :data:`WORLD_DUMMIES` per-world dummies, and a world input
+stands out only if its δ interval lies above the highest of theirs.
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ DUMMY = "dummy (noise per run)"
 """The reference for the sweep's factors: uniform noise drawn for every run."""
 DUMMY_WORLD = "dummy (noise per world)"
 """The reference for world inputs: uniform noise drawn for every world, shared by its runs."""
-DUMMIES = (DUMMY, DUMMY_WORLD)
+WORLD_DUMMIES = 5
+"""Per-world dummies drawn (their floor is the highest of their intervals)."""
+PER_RUN, PER_WORLD = "reference per run", "reference per world"
+"""The dummies' roles."""
 RESAMPLES = 30
 """SALib's bootstrap resamples per input (its intervals)."""
 TOP = 5
@@ -142,7 +146,8 @@ def world_sensitivity(results: Results, seed: int = 0) -> pd.DataFrame:
         One row per (mission, input, index), ``index`` ``delta`` or ``S1``: ``estimate`` and
         its 95 % interval ``low``–``high`` (SALib's ± half-width ``conf``, clipped to [0, 1];
         SALib's value is ``raw_estimate``), the input's ``role`` (lever, swept uncertainty or
-        assumption, world input), ``kind`` and ``unit``, the outcome and its unit, the input's
+        assumption, world input; the dummies' ``reference per run`` and ``reference per
+        world``), ``kind`` and ``unit``, the outcome and its unit, the input's
         ``rank`` by δ within its mission (1 = largest) and ``above_dummy`` (its δ interval lies
         above its dummy's: per world for world inputs, else per run). ``attrs["notes"]`` says
         why a mission was not analysed, ``attrs["runs"]`` how many runs each mission used.
@@ -186,13 +191,14 @@ def world_sensitivity(results: Results, seed: int = 0) -> pd.DataFrame:
             if ranked is not None:
                 names.append((name, role))
                 columns.append(ranked)
-        names.append((DUMMY, "reference"))
+        names.append((DUMMY, PER_RUN))
         columns.append(rankdata(rng.random(len(sample))) / len(sample))
         world_ids = sample["world"].to_numpy()
         worlds = np.unique(world_ids)
-        per_world = dict(zip(worlds, rng.random(worlds.size), strict=True))
-        names.append((DUMMY_WORLD, "reference"))
-        columns.append(rankdata([per_world[w] for w in world_ids]) / len(sample))
+        for i in range(WORLD_DUMMIES):
+            per_world = dict(zip(worlds, rng.random(worlds.size), strict=True))
+            names.append((f"{DUMMY_WORLD} {i + 1}", PER_WORLD))
+            columns.append(rankdata([per_world[w] for w in world_ids]) / len(sample))
         x = np.column_stack(columns)
         # SALib reserves some name suffixes (e.g. "_step"); it sees neutral aliases.
         problem = {
@@ -247,11 +253,14 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
         frame["high"] = (frame["raw_estimate"] + frame["conf"]).clip(low_bound, high_bound)
     frame["low"] = np.fmin(frame["low"], frame["estimate"])
     frame["high"] = np.fmax(frame["high"], frame["estimate"])
-    delta = frame[frame["index"] == "delta"].set_index(["mission", "factor"])["high"]
-    reference = np.where(frame["role"] == "world input", DUMMY_WORLD, DUMMY)
-    ceiling = delta.reindex(list(zip(frame["mission"], reference, strict=True))).to_numpy()
+    delta = frame[frame["index"] == "delta"]
+    floors = delta[delta["role"].isin([PER_RUN, PER_WORLD])].groupby(["mission", "role"])["high"]
+    reference = np.where(frame["role"] == "world input", PER_WORLD, PER_RUN)
+    ceiling = floors.max().reindex(list(zip(frame["mission"], reference, strict=True)))
     frame["above_dummy"] = (
-        (frame["index"] == "delta") & ~frame["factor"].isin(DUMMIES) & (frame["low"] > ceiling)
+        (frame["index"] == "delta")
+        & ~_is_dummy(frame)
+        & (frame["low"].to_numpy() > ceiling.to_numpy())
     )
     return frame.sort_values(["mission", "index", "rank"], kind="stable")[list(COLUMNS)]
 
@@ -263,7 +272,7 @@ def top_drivers(frame: pd.DataFrame, mission: str, n: int = TOP) -> pd.DataFrame
     S1 side by side: ``delta``, ``delta_low``, ``delta_high``, ``S1``, ``S1_low``,
     ``S1_high``.
     """
-    rows = frame[(frame["mission"] == mission) & ~frame["factor"].isin(DUMMIES)]
+    rows = frame[(frame["mission"] == mission) & ~_is_dummy(frame)]
     delta = rows[rows["index"] == "delta"].set_index("factor")
     s1 = rows[rows["index"] == "S1"].set_index("factor")
     out = delta[["role", "kind", "unit", "rank", "above_dummy"]].copy()
@@ -274,12 +283,19 @@ def top_drivers(frame: pd.DataFrame, mission: str, n: int = TOP) -> pd.DataFrame
     return out.sort_values("rank").head(n).reset_index()
 
 
+def _is_dummy(frame: pd.DataFrame) -> pd.Series:
+    return frame["role"].isin([PER_RUN, PER_WORLD])
+
+
 def dummies(frame: pd.DataFrame, mission: str) -> pd.DataFrame:
-    """The dummies' δ rows for ``mission``, by name: ``estimate``, ``low``, ``high``."""
-    rows = frame[
-        (frame["mission"] == mission) & frame["factor"].isin(DUMMIES) & (frame["index"] == "delta")
-    ]
-    return rows.set_index("factor")[["estimate", "low", "high"]]
+    """The noise floors of ``mission``: per dummy role, the dummy whose δ reaches highest.
+
+    Indexed by role (``reference per run``, ``reference per world``); columns ``factor``,
+    ``estimate``, ``low``, ``high``.
+    """
+    rows = frame[(frame["mission"] == mission) & _is_dummy(frame) & (frame["index"] == "delta")]
+    highest = rows.sort_values("high", kind="stable").groupby("role").tail(1)
+    return highest.set_index("role")[["factor", "estimate", "low", "high"]]
 
 
 def sentence(frame: pd.DataFrame, mission: str, n: int = 3) -> str:
@@ -290,7 +306,9 @@ def sentence(frame: pd.DataFrame, mission: str, n: int = 3) -> str:
     what = f"{declared.label} ({declared.unit})" if declared else outcome
     dummy = dummies(frame, mission)["estimate"]
     floor = "noise floors: δ = " + ", ".join(
-        f"{dummy[d]:.2f} per {d.split()[-1].rstrip(')')}" for d in DUMMIES if d in dummy
+        f"{dummy[role]:.2f} {role.removeprefix('reference ')}"
+        for role in (PER_RUN, PER_WORLD)
+        if role in dummy
     )
     clear = top[top["above_dummy"]].head(n)
     if clear.empty:
@@ -321,7 +339,7 @@ def figures_of(frame: pd.DataFrame, folder: Path, n: int = 2 * TOP) -> dict[str,
 
     shown = {}
     for mission in frame.attrs.get("runs", {}):
-        keep = [*top_drivers(frame, mission, n)["factor"], *DUMMIES]
+        keep = [*top_drivers(frame, mission, n)["factor"], *dummies(frame, mission)["factor"]]
         group = frame[(frame["mission"] == mission) & frame["factor"].isin(keep)].copy()
         group["method"], group["unit"] = "δ and S1", "0–1"
         group = group.set_index("factor").loc[keep].reset_index()
@@ -361,8 +379,9 @@ def section(results: Results, frame: pd.DataFrame, shown: dict[str, str]) -> lis
         "the runs. A finite sample puts a floor under every δ, so two dummy inputs of pure "
         "noise are analysed too: one drawn per run, the floor for the sweep's factors, and one "
         "drawn per world and shared by its runs, the floor for world inputs (anything constant "
-        "within a world picks up the differences between worlds, read by the model or not). "
-        "*Above noise* marks an input whose δ interval lies above its floor's. Where inputs "
+        "within a world picks up the differences between worlds, read by the model or not; "
+        f"{WORLD_DUMMIES} are drawn and the one reaching highest is shown). *Above noise* "
+        "marks an input whose δ interval lies above its floor's. Where inputs "
         "are correlated, δ credits each with the effect of those it moves with. All inputs and "
         "both indices: `world_sensitivity.csv`.",
         "",
@@ -394,9 +413,10 @@ def section(results: Results, frame: pd.DataFrame, shown: dict[str, str]) -> lis
                 f"| {r.factor} | {r.role} | {r.unit} | {_ci(r.delta, r.delta_low, r.delta_high)}"
                 f" | {_ci(r.S1, r.S1_low, r.S1_high)} | {'yes' if r.above_dummy else 'no'} |"
             )
-        for name, d in reference.iterrows():
+        for role, d in reference.iterrows():
             lines.append(
-                f"| *{name}* | reference | – | {_ci(d['estimate'], d['low'], d['high'])} | – | – |"
+                f"| *{d['factor']}* | {role} | – | {_ci(d['estimate'], d['low'], d['high'])} "
+                "| – | – |"
             )
         name = shown.get(mission)
         lines += [
