@@ -298,9 +298,22 @@ def dummies(frame: pd.DataFrame, mission: str) -> pd.DataFrame:
     return highest.set_index("role")[["factor", "estimate", "low", "high"]]
 
 
+def shown_drivers(frame: pd.DataFrame, mission: str, n: int = TOP) -> pd.DataFrame:
+    """The inputs a report lists for ``mission``, in the form of :func:`top_drivers`.
+
+    The ``n`` largest δ, and the ``n`` largest of those above noise: an input whose floor is
+    low, such as a lever, can stand out with a smaller δ than world inputs that do not.
+    """
+    every = top_drivers(frame, mission, n=len(frame))
+    keep = every["rank"].isin(every["rank"].head(n)) | every["rank"].isin(
+        every.loc[every["above_dummy"], "rank"].head(n)
+    )
+    return every[keep].reset_index(drop=True)
+
+
 def sentence(frame: pd.DataFrame, mission: str, n: int = 3) -> str:
     """One plain-language line: what ``mission``'s headline outcome depends on most."""
-    top = top_drivers(frame, mission, n=TOP)
+    top = shown_drivers(frame, mission)
     outcome = headline(mission)
     declared = OUTCOME_INDEX.get(outcome)
     what = f"{declared.label} ({declared.unit})" if declared else outcome
@@ -334,12 +347,12 @@ CONFOUNDED = 30
 
 
 def figures_of(frame: pd.DataFrame, folder: Path, n: int = 2 * TOP) -> dict[str, str]:
-    """Per mission, bars of δ and S1 for its ``n`` largest-δ inputs and the dummy: file names."""
+    """Per mission, bars of δ and S1 for its listed inputs and the noise floors: file names."""
     from partnersim.experiments import figures
 
     shown = {}
     for mission in frame.attrs.get("runs", {}):
-        keep = [*top_drivers(frame, mission, n)["factor"], *dummies(frame, mission)["factor"]]
+        keep = [*shown_drivers(frame, mission, n)["factor"], *dummies(frame, mission)["factor"]]
         group = frame[(frame["mission"] == mission) & frame["factor"].isin(keep)].copy()
         group["method"], group["unit"] = "δ and S1", "0–1"
         group = group.set_index("factor").loc[keep].reset_index()
@@ -396,7 +409,7 @@ def section(results: Results, frame: pd.DataFrame, shown: dict[str, str]) -> lis
             "",
         ]
     for mission, n in frame.attrs.get("runs", {}).items():
-        top = top_drivers(frame, mission)
+        top = shown_drivers(frame, mission)
         reference = dummies(frame, mission)
         lines += [
             f"### {mission}",
