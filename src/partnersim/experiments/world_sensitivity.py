@@ -337,7 +337,7 @@ def sentence(frame: pd.DataFrame, mission: str, n: int = 3) -> str:
     text = f"{what} depends most on {parts[0]}"
     if len(parts) > 1:
         text += ", then " + ", then ".join(parts[1:])
-    return text + f" ({floor})."
+    return text + f" (among inputs that stand out from their {floor})."
 
 
 # -- the report's section -------------------------------------------------------------------------
