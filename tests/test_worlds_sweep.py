@@ -166,3 +166,10 @@ def test_the_report_ranks_levers_and_world_inputs(tmp_path, ensemble, monkeypatc
     assert "depends most on" in section or "no input stands out" in section
     assert (built.path / "world_sensitivity.csv").exists()
     assert opportunity[["estimate", "low", "high"]].stack().between(0, 1).all()
+    # "Above noise": a world input's δ interval clears every per-world dummy's, others the
+    # per-run dummy's.
+    delta = opportunity[opportunity["index"] == "delta"]
+    floors = delta[delta["role"].str.startswith("reference")].groupby("role")["high"].max()
+    for r in delta.itertuples():
+        floor = floors["reference per world" if r.role == "world input" else "reference per run"]
+        assert r.above_dummy == (not r.role.startswith("reference") and r.low > floor)
