@@ -165,6 +165,7 @@ def test_the_report_ranks_levers_and_world_inputs(tmp_path, ensemble, monkeypatc
     assert any(f"| {name} | world input |" in section for name in inputs)
     assert "depends most on" in section or "no input stands out" in section
     assert (built.path / "world_sensitivity.csv").exists()
+    assert named.attrs["checks"] and "only 3 worlds" in section  # confounded: said so
     assert opportunity[["estimate", "low", "high"]].stack().between(0, 1).all()
     # "Above noise": a world input's δ interval clears every per-world dummy's, others the
     # per-run dummy's.
@@ -173,3 +174,8 @@ def test_the_report_ranks_levers_and_world_inputs(tmp_path, ensemble, monkeypatc
     for r in delta.itertuples():
         floor = floors["reference per world" if r.role == "world input" else "reference per run"]
         assert r.above_dummy == (not r.role.startswith("reference") and r.low > floor)
+    # The command prints each mission's line and the warning.
+    printed = cli("report", str(swept.path), "--bootstrap", "10")
+    assert printed.returncode == 0, printed.stderr
+    assert "over worlds: Opportunity" in printed.stdout
+    assert "over worlds, read with care: the runs cover only 3 worlds" in printed.stdout

@@ -150,7 +150,8 @@ def world_sensitivity(results: Results, seed: int = 0) -> pd.DataFrame:
         world``), ``kind`` and ``unit``, the outcome and its unit, the input's
         ``rank`` by δ within its mission (1 = largest) and ``above_dummy`` (its δ interval lies
         above its dummy's: per world for world inputs, else per run). ``attrs["notes"]`` says
-        why a mission was not analysed, ``attrs["runs"]`` how many runs each mission used.
+        why a mission was not analysed, ``attrs["runs"]`` how many runs each mission used,
+        ``attrs["checks"]`` what should make a reader wary (too few worlds).
     """
     from partnersim.experiments.sweep.execute import load_spec
     from partnersim.experiments.sweep.spec import SweepError
@@ -160,7 +161,7 @@ def world_sensitivity(results: Results, seed: int = 0) -> pd.DataFrame:
         spec = load_spec(results.path)
     except SweepError as exc:
         frame = pd.DataFrame(columns=COLUMNS)
-        frame.attrs.update(notes=[f"the sweep cannot be read back ({exc})"], runs={})
+        frame.attrs.update(notes=[f"the sweep cannot be read back ({exc})"], runs={}, checks=[])
         return frame
     runs = results.runs
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
@@ -239,7 +240,17 @@ def world_sensitivity(results: Results, seed: int = 0) -> pd.DataFrame:
                     }
                 )
     frame = _finish(pd.DataFrame(rows)) if rows else pd.DataFrame(columns=COLUMNS)
-    frame.attrs.update(notes=notes, runs=used)
+    n_worlds = int(ok["world"].nunique()) if "world" in ok else 0
+    checks = []
+    if n_worlds < CONFOUNDED:
+        checks.append(
+            f"the runs cover only {n_worlds} worlds, so each world input takes at most "
+            f"{n_worlds} values and world inputs that order the worlds alike cannot be told "
+            "apart (they are confounded, and share one δ up to noise); use at least "
+            f"{CONFOUNDED} worlds (the shipped ensemble has about 200) before naming a single "
+            "world input as a driver"
+        )
+    frame.attrs.update(notes=notes, runs=used, checks=checks)
     return frame
 
 
@@ -369,9 +380,6 @@ def figures_of(frame: pd.DataFrame, folder: Path, n: int = 2 * TOP) -> dict[str,
 def section(results: Results, frame: pd.DataFrame, shown: dict[str, str]) -> list[str]:
     """The report's Markdown section on sensitivity over levers and world inputs."""
     record = results.manifest["worlds"]
-    runs = results.runs
-    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
-    n_worlds = int(ok["world"].nunique()) if "world" in ok else 0
     lines = [
         "## Global sensitivity over levers and world inputs",
         "",
@@ -399,15 +407,9 @@ def section(results: Results, frame: pd.DataFrame, shown: dict[str, str]) -> lis
         "both indices: `world_sensitivity.csv`.",
         "",
     ]
-    if n_worlds < CONFOUNDED:
-        lines += [
-            f"**Read with care:** the runs cover only {n_worlds} worlds, so each world input "
-            f"takes at most {n_worlds} values and world inputs that order the worlds alike "
-            "cannot be told apart (they are confounded, and share one δ up to noise). Use "
-            f"at least {CONFOUNDED} worlds (the shipped ensemble has about 200) before "
-            "naming a single world input as a driver.",
-            "",
-        ]
+    checks = frame.attrs.get("checks", [])
+    if checks:
+        lines += ["**Read with care:**", "", *(f"* {c}" for c in checks), ""]
     for mission, n in frame.attrs.get("runs", {}).items():
         top = shown_drivers(frame, mission)
         reference = dummies(frame, mission)
