@@ -253,6 +253,16 @@ def _report(loaded, folder: Path, conditions, bootstrap: int, min_cases: int) ->
         typer.echo(f"  sensitivity: {note}")
     for check in built.sensitivity.attrs.get("checks", []):
         typer.echo(f"  sensitivity, read with care: {check}")
+    over_worlds = built.world_sensitivity
+    if over_worlds is not None:
+        from partnersim.experiments.world_sensitivity import sentence
+
+        for mission in over_worlds.attrs.get("runs", {}):
+            typer.echo(f"  over worlds: {sentence(over_worlds, mission)}")
+        for note in over_worlds.attrs.get("notes", []):
+            typer.echo(f"  over worlds: {note}")
+        for check in over_worlds.attrs.get("checks", []):
+            typer.echo(f"  over worlds, read with care: {check}")
     few = built.seed_noise[built.seed_noise["noise_in_means"] > 0.1]
     if len(few):
         typer.echo(

@@ -52,6 +52,7 @@ __all__ = [
     "discover",
     "factors",
     "index_unit",
+    "salib_indices",
     "sensitivity",
     "success_by_region",
 ]
@@ -237,7 +238,7 @@ def sensitivity(
                 y = np.array([values[i].mean() for i in sample])
                 if not np.all(np.isfinite(y)) or np.std(y) == 0:
                     return {}
-                return _indices(analysis, problem, units, y, call_seed, spec)
+                return salib_indices(analysis, problem, units, y, call_seed, spec)
 
             raw = indices(by_point, salib_seed())
             if not raw:
@@ -339,7 +340,7 @@ def _checks(frame: pd.DataFrame, spec: SweepSpec, runs: pd.DataFrame) -> list[st
     return out
 
 
-def _indices(
+def salib_indices(
     analysis: Sensitivity,
     problem: dict,
     units: np.ndarray,

@@ -21,8 +21,19 @@ COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 """Okabe–Ito colours, safe for colour-blind readers."""
 
 
-def sensitivity_figure(group: pd.DataFrame, outcome: str, folder: Path) -> str:
-    """Bars of each index of one outcome per factor, with their 95 % bootstrap intervals."""
+def sensitivity_figure(
+    group: pd.DataFrame,
+    outcome: str,
+    folder: Path,
+    *,
+    name: str | None = None,
+    interval: str = "95 % bootstrap interval over replications",
+) -> str:
+    """Bars of each index of one outcome per factor, with their 95 % intervals.
+
+    ``name``: the file's name (default ``sensitivity_<outcome>.png``); ``interval``: what the
+    error bars are, for the axis label.
+    """
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(7, 0.45 * group["factor"].nunique() + 1.6), layout="constrained")
@@ -45,13 +56,10 @@ def sensitivity_figure(group: pd.DataFrame, outcome: str, folder: Path) -> str:
         )
     ax.set_yticks(y + height * (len(kinds) - 1) / 2, factors)
     ax.invert_yaxis()
-    ax.set_xlabel(
-        f"{group['method'].iloc[0]} index ({group['unit'].iloc[0]})\n"
-        "95 % bootstrap interval over replications"
-    )
+    ax.set_xlabel(f"{group['method'].iloc[0]} index ({group['unit'].iloc[0]})\n{interval}")
     ax.set_title(f"Sensitivity of {outcome}")
     ax.legend(frameon=False)
-    name = f"sensitivity_{outcome}.png"
+    name = name or f"sensitivity_{outcome}.png"
     fig.savefig(folder / name, dpi=100)
     return name
 

@@ -12,7 +12,10 @@ Writes into the sweep's ``report`` folder:
   quasi-p-value, notes); ``missions`` holds, per mission, PRIM's box for its target met in the
   form the dashboard reads. ``discovery.csv`` is the same boxes as a table for people;
 * PNG figures: index bars, success by region, PRIM peeling trajectories, and fan charts of
-  each mission over time by factor region.
+  each mission over time by factor region;
+* for a sweep over plausible worlds, ``world_sensitivity.csv`` and its section: global
+  sensitivity of each mission's headline outcome over the levers and the worlds' inputs
+  (:mod:`partnersim.experiments.world_sensitivity`).
 
 Every table is also returned, for notebooks.
 """
@@ -28,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from partnersim import data
-from partnersim.experiments import analysis, figures, seeds
+from partnersim.experiments import analysis, figures, seeds, world_sensitivity
 from partnersim.experiments.discovery import (
     MIN_CASES,
     Condition,
@@ -76,6 +79,9 @@ class Report:
         path: the report folder.
         seed_noise: :func:`~partnersim.experiments.seeds.seed_noise`'s table.
         searches: every scenario-discovery search, success and failure of each mission first.
+        world_sensitivity: for a sweep over plausible worlds,
+            :func:`~partnersim.experiments.world_sensitivity.world_sensitivity`'s table (else
+            None).
     """
 
     sensitivity: pd.DataFrame
@@ -84,6 +90,7 @@ class Report:
     path: Path
     seed_noise: pd.DataFrame
     searches: tuple[Search, ...]
+    world_sensitivity: pd.DataFrame | None = None
 
 
 def build(
@@ -160,8 +167,18 @@ def _build(
             shown[f"success:{mission}"] = figures.success_figure(group, mission, out)
     shown.update(_fans(results, ok, out))
     text = _markdown(results, sens, noise, found, success, shown)
+    over_worlds = None
+    if world_sensitivity.has_worlds(results):
+        over_worlds = world_sensitivity.world_sensitivity(results)
+        over_worlds.to_csv(out / "world_sensitivity.csv", index=False)
+        section = world_sensitivity.section(
+            results, over_worlds, world_sensitivity.figures_of(over_worlds, out)
+        )
+        # After the sensitivity to the sweep's own factors, before scenario discovery.
+        head, _, tail = text.partition("\n## Scenario discovery")
+        text = "\n".join([head.rstrip("\n"), "", *section]) + "\n## Scenario discovery" + tail
     (out / "report.md").write_text(text, encoding="utf-8")
-    return Report(sens, boxes, success, out, noise, found)
+    return Report(sens, boxes, success, out, noise, found, over_worlds)
 
 
 def _met_box(found: Sequence[Search], mission: str) -> DiscoveryBox | None:
@@ -274,6 +291,21 @@ def _markdown(
         f"(the same seeds at every point), root seed {m['root_seed']}",
         f"* base scenario: `{m['scenario']}` (hash {m['scenario_hash']}); "
         f"sweep hash {m['sweep_hash']}",
+        *(
+            [
+                f"* worlds: **{len(m['worlds']['worlds'])} plausible worlds** from "
+                f"`{m['worlds']['source']}`, one per run (assigned evenly from the root seed); "
+                f"{len(m['worlds']['inputs'])} world inputs recorded with every run"
+                + (
+                    "; the replications at a design point run in different worlds, so the "
+                    "seed noise below includes the worlds' differences"
+                    if m["replications"] > 1
+                    else ""
+                )
+            ]
+            if m.get("worlds")
+            else []
+        ),
         *(f"* {plural(kind)}: " + "; ".join(texts) for kind, texts in by_kind.items()),
         "",
     ]

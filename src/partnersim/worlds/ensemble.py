@@ -94,8 +94,9 @@ class Worlds(Sequence[World]):
                 raw = files("partnersim.data").joinpath("worlds.parquet").read_bytes()
             except FileNotFoundError:
                 raise WorldsError(
-                    f"{SHIPPED}: this installation of partnersim ships no worlds file "
-                    "(data/worlds.parquet); make one with `partnersim worlds`"
+                    f"'{SHIPPED}': this installation of partnersim has no shipped worlds file "
+                    "(data/worlds.parquet); make one with `partnersim worlds --out DIR` and "
+                    "give its path"
                 ) from None
             path = None
         else:

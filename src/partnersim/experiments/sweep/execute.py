@@ -5,6 +5,7 @@ A sweep folder::
     manifest.json          spec, base scenario, design, seeds, provenance, status, times
     plan.parquet           every planned run: run_id, point, replication, seed, factor values
     inputs/                the sweep file, the base scenario file and the resolved scenario
+                           (and, for a sweep over worlds, ``worlds.parquet``)
     runs/part-*.parquet    one row per finished run: plan columns, status, error, wall time,
                            scalar outcomes
     timeseries/part-*.parquet  the finished runs' quarterly metrics
@@ -43,12 +44,14 @@ import pandas as pd
 
 from partnersim import results as res
 from partnersim.experiments.backends import Backend, check_backend, make_backend
+from partnersim.experiments.sweep import worlds as sweep_worlds
 from partnersim.experiments.sweep.designs import TABLE
 from partnersim.experiments.sweep.planning import plan as make_plan
 from partnersim.experiments.sweep.spec import SweepError, SweepSpec
 from partnersim.results import shards
 from partnersim.results.faults import fault
 from partnersim.schema.problems import Problem
+from partnersim.worlds.ensemble import WorldsError
 
 PLAN = "plan.parquet"
 RUNS = "runs"
@@ -61,7 +64,7 @@ class Chunk:
 
     first: int
     scenario: Any  # the base Scenario
-    runs: tuple[tuple[int, int, dict], ...]  # (run_id, seed, factor values)
+    runs: tuple[tuple[int, int, dict, Any], ...]  # (run_id, seed, factor values, World | None)
 
 
 def run_chunk(chunk: Chunk) -> tuple[list[dict], pd.DataFrame | None]:
@@ -69,10 +72,10 @@ def run_chunk(chunk: Chunk) -> tuple[list[dict], pd.DataFrame | None]:
     from partnersim.runs.runner import run
 
     rows, series = [], []
-    for run_id, seed, values in chunk.runs:
+    for run_id, seed, values, world in chunk.runs:
         start = time.perf_counter()
         try:
-            result = run(chunk.scenario.evolve(**values), seed)
+            result = run(chunk.scenario.evolve(**values), seed, world=world)
         except Exception as exc:  # a failing run is data, not a crash of the sweep
             tb = traceback.extract_tb(exc.__traceback__)
             where = f" at {tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else ""
@@ -114,7 +117,7 @@ class _ChunkCrashes:
                 "error": f"WorkerDied: {reason} (out of memory, or a crash in native code)",
                 "wall_seconds": float("nan"),
             }
-            for run_id, _seed, _values in chunk.runs
+            for run_id, _seed, _values, _world in chunk.runs
         ], None
 
 
@@ -125,18 +128,23 @@ def _chunks(spec: SweepSpec, plan: pd.DataFrame, chunk_size: int) -> Iterator[Ch
         if not TABLE[spec.design].from_points
         else sorted({k for p in spec.points for k in p})
     )
+    # A sweep over worlds: each run's world, holding only the inputs that reach it (the sweep's
+    # own values win over the world's).
+    by_id = sweep_worlds.run_worlds(spec)
+    world_ids = plan["world"] if by_id else pd.Series(-1, index=plan.index)
     # Plain tuples by column position: factor names may be dotted (assumptions), which
     # itertuples' named tuples cannot hold.
     columns = ["run_id", "seed", *factors]
-    rows = plan[columns].itertuples(index=False, name=None)
+    rows = zip(plan[columns].itertuples(index=False, name=None), world_ids, strict=True)
     while batch := list(itertools.islice(rows, chunk_size)):
         records = tuple(
             (
                 int(r[0]),
                 int(r[1]),
                 {f: _py(v) for f, v in zip(factors, r[2:], strict=True) if pd.notna(v)},
+                by_id.get(int(w)),
             )
-            for r in batch
+            for r, w in batch
         )
         yield Chunk(records[0][0], spec.base, records)
 
@@ -286,6 +294,11 @@ def _fill(spec: SweepSpec, plan: pd.DataFrame, folder: Path) -> None:
     if spec.base.path is not None:
         shutil.copyfile(spec.base.path, folder / "inputs" / f"scenario-{spec.base.path.name}")
     (folder / "inputs" / "scenario.resolved.toml").write_text(spec.base.to_toml(), encoding="utf-8")
+    if spec.worlds is not None:  # the folder resumes and reruns without the original file
+        try:
+            (folder / sweep_worlds.FILE).write_bytes(sweep_worlds.file_bytes(spec))
+        except (WorldsError, OSError) as exc:
+            raise SweepError(str(spec.path or "<sweep>"), [Problem("worlds", str(exc))]) from None
     fault("sweep:prepare")
     plan_bytes = shards.parquet_bytes(plan)
     shards.write_bytes_synced(plan_bytes, folder / PLAN)
@@ -313,6 +326,7 @@ def _fill(spec: SweepSpec, plan: pd.DataFrame, folder: Path) -> None:
             "root_seed": spec.seed,
             "seeds": sorted(set(plan["seed"].tolist())),
             "runs_planned": len(plan),
+            **({"worlds": sweep_worlds.manifest_record(spec)} if spec.worlds else {}),
             "plan_sha256": hashlib.sha256(plan_bytes).hexdigest(),
             "shards": shards.LEDGER,
             "input_files": {
@@ -470,6 +484,8 @@ def load_spec(folder: str | Path) -> SweepSpec:
     raw = dict(manifest["sweep_tables"])
     raw["scenario"] = str((folder / "inputs" / "scenario.resolved.toml").resolve())
     raw.pop("steps", None)  # already part of the resolved scenario
+    if "worlds" in raw and (folder / sweep_worlds.FILE).exists():
+        raw["worlds"] = str((folder / sweep_worlds.FILE).resolve())
     spec = SweepSpec.from_dict(raw, source=str(folder / res.MANIFEST))
     if spec.content_hash != manifest["sweep_hash"]:
         raise SweepError(

@@ -3,7 +3,8 @@
 The design points come from the design's entry in :mod:`partnersim.experiments.sweep.designs`.
 Seeds are spawned from the root seed before execution (``numpy.random.SeedSequence``); the
 same ``replications`` seeds are used at every design point (common random numbers), and every
-run's seed is stored in the plan.
+run's seed is stored in the plan. A sweep over plausible worlds also assigns each run a world
+(:func:`partnersim.experiments.sweep.worlds.assign`) and stores its id and drawn inputs.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from partnersim.experiments.sweep import worlds
 from partnersim.experiments.sweep.designs import TABLE, design_points, unit_sample
 
 if TYPE_CHECKING:
@@ -30,6 +32,8 @@ def plan(spec: SweepSpec) -> pd.DataFrame:
 
     Columns: ``run_id``, ``point``, ``replication``, ``seed``, the factor values and, for a
     design that samples the factors, the unit coordinates the analysis needs (``u_<factor>``).
+    A sweep over worlds adds ``world`` (after ``seed``) and each world input's value (after
+    the factor values).
     """
     points = design_points(spec)
     units = unit_sample(spec)
@@ -50,4 +54,14 @@ def plan(spec: SweepSpec) -> pd.DataFrame:
                     {f"u_{f.name}": float(u) for f, u in zip(spec.factors, units[p], strict=True)}
                 )
             rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if spec.worlds is None:
+        return frame
+    extra = worlds.columns(spec, worlds.assign(spec, len(frame)))
+    clash = set(extra) & set(frame.columns)
+    assert not clash, f"world columns {clash} clash with the plan's"
+    frame.insert(frame.columns.get_loc("seed") + 1, "world", extra.pop("world"))
+    units = [c for c in frame.columns if c.startswith("u_")]
+    at = frame.columns.get_loc(units[0]) if units else len(frame.columns)
+    inserted = pd.DataFrame(extra, index=frame.index)
+    return pd.concat([frame.iloc[:, :at], inserted, frame.iloc[:, at:]], axis=1)

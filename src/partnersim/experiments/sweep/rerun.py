@@ -73,6 +73,9 @@ def spec_of_folder(folder: str | Path, scratch: str | Path | None = None) -> Swe
     rebuilt = Path(scratch or tempfile.mkdtemp(prefix="partnersim-rerun-")) / "scenario.toml"
     rebuilt.write_text(base.to_toml(), encoding="utf-8")
     raw["scenario"] = str(rebuilt)
+    recorded = (manifest.get("worlds") or {}).get("path")
+    if "worlds" in raw and recorded and recorded != raw["worlds"]:
+        raw["worlds"] = recorded  # the worlds file the sweep was made with (its digest is checked)
     spec = SweepSpec.from_dict(raw, source=str(folder / res.MANIFEST))
     if spec.content_hash != manifest["sweep_hash"]:
         raise SweepError(

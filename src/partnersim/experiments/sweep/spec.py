@@ -22,6 +22,11 @@ A sweep file is TOML::
     [[points]]            # design = "list": explicit points (keys are factor names)
     orchestration = 0.2
 
+Optional, at the top: ``worlds = "shipped"`` (or a worlds file, relative to this file) runs
+every run in one of an ensemble of plausible worlds, and ``world_count = N`` uses only the
+first ``N`` of them (:mod:`partnersim.experiments.sweep.worlds`). A factor that is also a world
+input takes the sweep's value.
+
 Every factor must be a declared lever or uncertainty; ranges must lie inside the declared
 bounds and list values must be valid values. Problems raise :class:`SweepError` (a
 :class:`~partnersim.schema.problems.ScenarioError`) naming the file, line, key and allowed values.
@@ -37,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from partnersim.data import assumption_table
+from partnersim.experiments.sweep import worlds as sweep_worlds
 from partnersim.experiments.sweep.designs import DESIGNS, TABLE, design_points
 from partnersim.schema import packaged
 from partnersim.schema.levers import PARAMETERS, Section, variable
@@ -65,6 +71,8 @@ _TOP = (
     "uncertainties",
     "assumptions",
     "points",
+    "worlds",
+    "world_count",
 )
 _FACTOR_SECTIONS = {
     "levers": Section.LEVERS,
@@ -129,12 +137,16 @@ class SweepSpec:
     text: str
     raw: Mapping[str, Any]
     """The parsed tables the spec was built from (recorded so a sweep can be rebuilt)."""
+    worlds: sweep_worlds.SweepWorlds | None = None
+    """The plausible worlds the runs are assigned to (None: the base scenario's world)."""
 
     @property
     def content_hash(self) -> str:
         """Stable hash of everything that decides the runs (base scenario, design, factors)."""
+        decided: dict[str, Any] = {"worlds": self.worlds.record()} if self.worlds else {}
         payload = json.dumps(
             {
+                **decided,
                 "base": self.base.content_hash,
                 "design": self.design,
                 "factors": [(f.name, f.low, f.high, f.values) for f in self.factors],
@@ -234,6 +246,9 @@ class SweepSpec:
                     problems.append(Problem("steps", message, lines(None, "steps")))
                 else:
                     base = base.evolve(steps=steps)
+
+        worlds, world_problems = sweep_worlds.read(raw, path.parent if path else Path.cwd(), lines)
+        problems += world_problems
 
         factors: list[Factor] = []
         for table, section in _FACTOR_SECTIONS.items():
@@ -350,6 +365,7 @@ class SweepSpec:
             path,
             text,
             dict(raw),
+            worlds,
         )
         # Every point must make a valid scenario (cross-field rules included).
         for i, point in enumerate(design_points(spec)):
