@@ -62,6 +62,20 @@ def test_a_world_draws_every_uncertainty_and_every_assumption_with_a_plausible_r
     assert not unvaried & names  # facts and units are not varied
 
 
+def test_approximate_data_figures_are_drawn_and_reach_the_model():
+    approximate = data.approximate_figures()
+    assert len(approximate) == 8  # the approximate departmental budgets
+    assert set(approximate) <= {p.name for p in factors()}
+    desnz = approximate["budgets.DESNZ_del_gbp_m"]
+    assert desnz.plausible == (4900.0, 9100.0) and desnz.value == 7000.0
+    scenario = Scenario.default().evolve(steps=2, **{"budgets.DESNZ_del_gbp_m": 9000.0})
+    model = run(scenario, 1, keep_model=True).model
+    ministries = model.population.ministries
+    assert ministries.del_gbp_m[ministries.code.index("DESNZ")] == 9000.0
+    plain = run(Scenario.default().evolve(steps=2), 1, keep_model=True).model.population
+    assert plain.ministries.del_gbp_m[plain.ministries.code.index("DESNZ")] == 7000.0
+
+
 def test_draws_are_deterministic_inside_the_plausible_ranges_and_stratified():
     a, b = sample(40, 7), sample(40, 7)
     assert a == b and sample(40, 8) != a

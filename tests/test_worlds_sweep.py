@@ -17,7 +17,6 @@ from partnersim.experiments.sweep import SweepError, SweepSpec, plan, resume, ru
 from partnersim.experiments.sweep import worlds as sweep_worlds
 from partnersim.experiments.sweep.rerun import rerun
 from partnersim.worlds.ensemble import Worlds
-from partnersim.worlds.generate import Request, generate
 
 from .conftest import cli, tiny_sweep
 
@@ -27,11 +26,9 @@ LEVERS = (
 
 
 @pytest.fixture(scope="session")
-def ensemble(tmp_path_factory) -> Worlds:
-    """Three plausible worlds, drawn and fitted serially."""
-    folder = tmp_path_factory.mktemp("worlds") / "three"
-    generate(Request(draws=3), folder, backend="serial")
-    worlds = Worlds.load(folder)
+def ensemble(tiny_worlds) -> Worlds:
+    """Three plausible worlds, drawn and fitted serially (the session's tiny ensemble)."""
+    worlds = Worlds.load(tiny_worlds)
     assert len(worlds) == 3, "the tiny ensemble should accept all three draws"
     return worlds
 
