@@ -130,12 +130,10 @@ def ComparePage(folder: Path | None = None, worlds_source=None):
                     f"### {title}\n" + table.to_markdown(), style={"font-size": "0.9em"}
                 )
             if len(over.rankings):
-                solara.Markdown(
-                    "### Share of worlds in which each ranking holds\n"
-                    + "\n".join(f"- {s}" for s in over.sentences()),
-                    style={"font-size": "0.9em"},
-                    classes=["world-rankings"],
-                )
+                solara.Markdown("### Share of worlds in which each ranking holds")
+                with solara.Column(classes=["world-rankings"], gap="2px"):
+                    for sentence in over.sentences():
+                        solara.Text(f"• {sentence}", style={"font-size": "0.9em"})
         else:
             solara.Markdown(
                 "### Probability of meeting each target\n"
