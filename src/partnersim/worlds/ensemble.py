@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 
 from partnersim import data
-from partnersim.data import MISSIONS
 
 SHIPPED = "shipped"
 """The name that selects the worlds file shipped with partnersim (``data/worlds.parquet``)."""
@@ -250,8 +249,3 @@ def write(path: Path, accepted: pd.DataFrame, meta: dict[str, Any]) -> None:
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
     shards.write_bytes_synced(buffer.getvalue(), path)
-
-
-def mission_columns(prefix: str) -> list[str]:
-    """``prefix.<mission>`` for every mission."""
-    return [f"{prefix}.{m}" for m in MISSIONS]
