@@ -133,14 +133,13 @@ def test_bad_worlds_exit_2_naming_the_file(tmp_path, make, says):
     assert says in done.stderr
 
 
-def test_a_missing_shipped_ensemble_is_an_input_error():
-    from importlib.resources import files
+def test_a_missing_shipped_ensemble_is_an_input_error(tmp_path, monkeypatch):
+    """An installation without data/worlds.parquet: 'shipped' is a clear input error."""
+    from partnersim.worlds import ensemble
 
-    if files("partnersim.data").joinpath("worlds.parquet").is_file():
-        pytest.skip("this installation ships a worlds file")
-    done = cli("run", "mission_driven", "--worlds", "shipped")
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "shipped" in done.stderr
+    monkeypatch.setattr(ensemble, "files", lambda package: tmp_path)  # no worlds.parquet there
+    with pytest.raises(ensemble.WorldsError, match="no shipped worlds file"):
+        ensemble.Worlds.load("shipped")
 
 
 def test_world_count_needs_worlds():
