@@ -43,6 +43,35 @@ SchedulerOpt = Annotated[
 ]
 
 
+def progress_bar(quiet: bool, *extra: str) -> Any:
+    """The commands' progress bar on stderr.
+
+    Description, bar, done of total, the ``extra`` text columns (rich markup over the task's
+    fields), elapsed time and ETA.
+    """
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        *(TextColumn(text) for text in extra),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        disable=quiet,
+    )
+
+
 def fail(message: str) -> NoReturn:
     """Print ``partnersim: error: MESSAGE`` on stderr and exit with status 2."""
     typer.echo(f"partnersim: error: {cap(message)}", err=True)

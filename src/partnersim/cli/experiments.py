@@ -19,6 +19,7 @@ from partnersim.cli.common import (
     WorkersOpt,
     clean_errors,
     fail,
+    progress_bar,
 )
 
 ChunkOpt = Annotated[int | None, typer.Option("--chunk", min=1, help="Runs per task.")]
@@ -78,29 +79,9 @@ def resume(
 def _run_sweep(
     spec, folder: Path, workers, backend, scheduler, chunk, quiet: bool, command: str
 ) -> None:
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
     from partnersim.experiments.sweep.execute import run_sweep
 
-    console = Console(stderr=True)
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=quiet,
-    )
+    progress = progress_bar(quiet)
     task = None
     state = {"planned": 0, "todo": 0, "done": 0}
 

@@ -17,7 +17,14 @@ import typer
 if TYPE_CHECKING:
     from partnersim.worlds.generate import Request
 
-from partnersim.cli.common import BackendOpt, QuietOpt, SchedulerOpt, WorkersOpt, clean_errors
+from partnersim.cli.common import (
+    BackendOpt,
+    QuietOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    clean_errors,
+    progress_bar,
+)
 
 
 @clean_errors
@@ -56,31 +63,11 @@ def run_worlds(
     command: str,
 ) -> None:
     """Generate (or finish) the worlds of ``request`` in ``folder``, with a progress bar."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskID,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    from rich.progress import TaskID
 
     from partnersim.worlds.generate import finished, generate
 
-    console = Console(stderr=True)
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("accepted {task.fields[accepted]}"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=quiet,
-    )
+    progress = progress_bar(quiet, "accepted {task.fields[accepted]}")
     state = {"task": 0, "accepted": 0, "done": 0, "todo": 0}
 
     def on_start(planned: int, todo: int) -> None:

@@ -114,14 +114,7 @@ def settings() -> Settings:
     missing = set(MISSIONS) - set(sd)
     if missing:
         raise ValueError(f"data/worlds.toml: no [sd.<mission>] table for {sorted(missing)}")
-    return Settings(
-        float(raw["threshold"]),
-        int(raw["fit_seeds"]),
-        int(raw["fit_iterations"]),
-        int(raw["check_seeds"]),
-        float(raw["resourcing_discrepancy"]),
-        sd,
-    )
+    return Settings.from_dict({**raw, "sd": sd})
 
 
 # -- what a world varies -----------------------------------------------------------------------
