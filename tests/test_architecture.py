@@ -6,8 +6,8 @@ Layers, lowest first (a module may import its own layer and those below, never a
 1. ``schema`` — parameter declarations and scenario files;
 2. ``model`` — the Mesa model, its actors, engine and metrics;
 3. ``runs``, ``results``, ``plots`` — one run, outcomes, summaries, results folders, figures;
-4. ``experiments``, ``credibility``, ``worlds`` — sweeps, analysis, EMA bridge; calibration,
-   validation; plausible worlds;
+4. ``experiments``, ``credibility``, ``worlds``, ``design`` — sweeps, analysis, EMA bridge;
+   calibration, validation; plausible worlds; robust policy design;
 5. ``cli``, ``app`` — the faces (neither imports the other);
 6. ``partnersim`` itself — the public API, which names everything.
 """
@@ -35,6 +35,7 @@ LAYERS = {
     "experiments": 4,
     "credibility": 4,
     "worlds": 4,
+    "design": 4,
     "cli": 5,
     "app": 5,
 }

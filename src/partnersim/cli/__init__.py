@@ -7,6 +7,7 @@ lists them:
 * :mod:`~partnersim.cli.experiments` — ``sweep``, ``resume``, ``report``, ``rerun``,
   ``compare-sweeps``;
 * :mod:`~partnersim.cli.worlds` — ``worlds``;
+* :mod:`~partnersim.cli.design` — ``optimise``;
 * :mod:`~partnersim.cli.credibility` — ``calibrate``, ``validate-patterns``;
 * :mod:`~partnersim.cli.dashboard` — ``dashboard``, ``install-assets``.
 
@@ -27,7 +28,7 @@ from typing import Any
 import typer
 import typer.main
 
-from partnersim.cli import credibility, dashboard, experiments, scenarios, worlds
+from partnersim.cli import credibility, dashboard, design, experiments, scenarios, worlds
 from partnersim.cli.startup import exit_now
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ app.command()(experiments.report)
 app.command()(experiments.rerun)
 app.command("compare-sweeps")(experiments.compare_sweeps)
 app.command()(worlds.worlds)
+app.command()(design.optimise)
 app.command()(credibility.calibrate)
 app.command("validate-patterns")(credibility.validate_patterns)
 app.command()(dashboard.dashboard)

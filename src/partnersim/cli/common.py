@@ -24,6 +24,7 @@ INPUT_ERRORS = (
     "partnersim.experiments.backends.BackendError",
     "partnersim.worlds.generate.WorldsRequestError",
     "partnersim.worlds.ensemble.WorldsError",
+    "partnersim.design.search.SearchError",
 )
 """Errors that report bad input or an unusable folder, besides :class:`ScenarioError`
 (named, not imported: see :func:`partnersim.cli.startup.raised`)."""

@@ -56,7 +56,7 @@ def resume(
     chunk: ChunkOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Finish an interrupted sweep (or worlds folder): run only what is missing from FOLDER."""
+    """Finish an interrupted sweep, worlds or optimisation folder: run only what is missing."""
     from partnersim import results as res
     from partnersim.experiments.sweep.execute import load_spec
 
@@ -66,8 +66,19 @@ def resume(
             from partnersim.worlds.generate import request_of
 
             request = request_of(folder)
+        elif kind == "optimisation":
+            from partnersim.design.search import spec_of
+
+            optimisation = spec_of(folder)
         else:
             spec = load_spec(folder)
+    if kind == "optimisation":
+        from partnersim.cli.design import run_optimisation
+
+        run_optimisation(
+            optimisation, folder, workers, backend, scheduler, quiet, "partnersim resume"
+        )
+        return
     if kind == "worlds":
         from partnersim.cli.worlds import run_worlds
 

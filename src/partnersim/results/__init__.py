@@ -606,6 +606,7 @@ MANIFEST_KEYS = {
     "run": ("kind",),
     "compare": ("kind",),
     "worlds": ("kind", "request_hash", "draws", "seed", "method", "settings", "plan_sha256"),
+    "optimisation": ("kind", "name", "spec_hash", "spec_text", "seeds", "optimiser", "objectives"),
     "sweep": (
         "kind",
         "name",

@@ -188,6 +188,18 @@ class SweepSpec:
     ) -> SweepSpec:
         """Validate a sweep given as parsed tables."""
         lines = LineFinder(text)
+        if "objectives" in raw:  # an optimisation file (partnersim.design.spec)
+            raise SweepError(
+                source,
+                [
+                    Problem(
+                        "objectives",
+                        "this is an optimisation file (it declares objectives): run it with "
+                        "`partnersim optimise`",
+                        lines(None, "objectives"),
+                    )
+                ],
+            )
         problems: list[Problem] = []
         for key in raw:
             if key not in _TOP:
@@ -279,7 +291,7 @@ class SweepSpec:
                     )
                     problems.append(Problem(dotted, message, where))
                     continue
-                factor, message = _factor(key, spec)
+                factor, message = parse_factor(key, spec)
                 if message:
                     problems.append(Problem(dotted, message, where))
                 else:
@@ -408,7 +420,8 @@ class _Sized:
     points: tuple
 
 
-def _factor(name: str, spec: Any) -> tuple[Factor | None, str | None]:
+def parse_factor(name: str, spec: Any) -> tuple[Factor | None, str | None]:
+    """A factor from its TOML value (a range or a list), or the problem with it."""
     param = variable(name)
     if isinstance(spec, Mapping):
         extra = set(spec) - {"low", "high"}
