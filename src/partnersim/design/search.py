@@ -89,17 +89,27 @@ class Task:
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
-    """The runs of a task, one row each: evaluation, world, seed and outcomes."""
+    """The runs of a task, one row each: evaluation, world, seed, outcomes and ``seconds``.
+
+    ``seconds`` is the run's wall time in its worker: what the benchmark counts as time spent
+    in the model.
+    """
     world = task.world.id if task.world is not None else NO_WORLD
-    return [
-        {
-            "evaluation": task.evaluation,
-            "world": world,
-            "seed": seed,
-            **task.simulate(task.scenario, seed, task.world),
-        }
-        for seed in task.seeds
-    ]
+    rows = []
+    for seed in task.seeds:
+        started = time.perf_counter()
+        outcomes = task.simulate(task.scenario, seed, task.world)
+        seconds = time.perf_counter() - started
+        rows.append(
+            {
+                "evaluation": task.evaluation,
+                "world": world,
+                "seed": seed,
+                **outcomes,
+                "seconds": seconds,
+            }
+        )
+    return rows
 
 
 class SearchError(ValueError):
