@@ -320,6 +320,12 @@ def test_the_same_spec_and_seed_give_the_same_pareto_set_on_every_backend(search
     assert manifest["seeds"] and manifest["worlds"]["ids"] == [0, 1]
 
 
+def test_the_dask_backend_gives_the_same_pareto_set(searched, tmp_path):
+    pytest.importorskip("distributed")
+    on_dask = optimise(searched["spec"], tmp_path / "dask", backend="dask", workers=2)
+    pd.testing.assert_frame_equal(on_dask.pareto, searched["serial"].pareto)
+
+
 def test_a_finished_search_run_again_replays_without_running(searched):
     again = optimise(searched["spec"], searched["serial"].folder, backend="serial")
     assert again.computed == 0 and again.replayed == searched["serial"].evaluations

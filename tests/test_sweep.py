@@ -351,6 +351,23 @@ def test_a_task_that_kills_its_worker_is_isolated_and_recorded(backend):
     assert all(out[x] == 2 * x for x in out if x != 13)
 
 
+def worker_pid(_task: int) -> int:
+    return os.getpid()
+
+
+def test_the_process_pool_outlives_a_finished_map_until_closed():
+    from partnersim.experiments.backends import ProcessPoolBackend
+
+    b = ProcessPoolBackend(workers=1)
+    try:
+        first = {pid for _, pid in b.map_unordered(worker_pid, range(4))}
+        second = {pid for _, pid in b.map_unordered(worker_pid, range(4))}
+        assert first == second  # the same worker: spawned once, not once per map
+    finally:
+        b.close()
+    assert b._pool is None
+
+
 def test_workers_that_always_die_stop_the_backend_cleanly():
     from partnersim.experiments.backends import BackendError, ProcessPoolBackend
 
