@@ -138,6 +138,24 @@ def test_a_sweep_of_an_optimisation_file_points_to_optimise(tmp_path):
     assert_clean_failure(result, "partnersim optimise")
 
 
+def test_candidates_decode_to_valid_lever_values(tmp_path):
+    import platypus
+
+    from partnersim.design.search import _types, decode
+
+    path = tiny_spec(tmp_path)
+    text = path.read_text().replace("start_step = {{ low = 0, high = 4 }}", "")
+    text = text.replace("start_step = { low = 0, high = 4 }", "start_step = [0, 2, 4]")
+    path.write_text(text)
+    spec = OptimiseSpec.from_toml(path)
+    types = _types(spec)
+    assert [type(t) for t in types] == [platypus.Real, platypus.Real, platypus.Integer]
+    values = decode(spec, types, [0.12345678, 2.0004, types[2].encode(2)])
+    # ranges are rounded to a thousandth of their width; a list is a category by index
+    assert values == {"orchestration": 0.123, "nhs_funding": 2.0, "start_step": 4}
+    spec.package(values, "p")  # a valid scenario
+
+
 # -- robustness metrics on a constructed ensemble ------------------------------------------------
 
 

@@ -126,6 +126,7 @@ class Loaded:
     baseline: pd.DataFrame | None
     pareto: pd.DataFrame
     convergence: pd.DataFrame
+    _objectives: np.ndarray | None = None
 
     @classmethod
     def read(cls, folder: str | Path) -> Loaded:
@@ -167,12 +168,15 @@ class Loaded:
         return np.vstack([np.nanmin(values, axis=0), np.nanmax(values, axis=0)])
 
     def evaluated_objectives(self) -> np.ndarray:
-        """Every evaluated package's objectives (rows in evaluation order)."""
-        spec = self.spec
-        rows = []
-        for _, group in self.runs.groupby("evaluation", sort=True):
-            rows.append(list(_objectives(spec, group, self.baseline).values()))
-        return np.array(rows, dtype=float)
+        """Every evaluated package's objectives (rows in evaluation order; computed once)."""
+        if self._objectives is None:
+            spec = self.spec
+            rows = [
+                list(_objectives(spec, group, self.baseline).values())
+                for _, group in self.runs.groupby("evaluation", sort=True)
+            ]
+            self._objectives = np.array(rows, dtype=float)
+        return self._objectives
 
 
 def _objectives(spec: OptimiseSpec, runs: pd.DataFrame, baseline: pd.DataFrame | None) -> dict:
@@ -688,10 +692,20 @@ def markdown(
             "",
             f"![convergence]({conv})",
         ]
+    feasible = int((loaded.pareto["violation"] == 0).sum())
     lines += [
         "",
         f"## The Pareto set ({len(loaded.pareto)} packages)",
         "",
+    ]
+    if spec.constraints and not feasible:
+        lines += [
+            "**No package found meets every constraint.** The set below holds the packages "
+            "that come closest (smallest total violation, column `violation`); the constraints "
+            "may be out of reach of these levers in this model.",
+            "",
+        ]
+    lines += [
         f"![parallel coordinates]({parallel})",
         "",
     ]
