@@ -370,6 +370,18 @@ def _mission_label(mission: str) -> str:
 # -- figures ------------------------------------------------------------------------------------
 
 
+def cost_objective(spec: OptimiseSpec) -> Metric | None:
+    """The first objective on a fiscal outcome (the cost side of the trade-offs), if any."""
+    return next(
+        (
+            m
+            for m in spec.objectives
+            if m.outcome and OUTCOME_INDEX[m.outcome.removesuffix("_vs_baseline")].group == "fiscal"
+        ),
+        None,
+    )
+
+
 def _label(metric: Metric) -> str:
     if not metric.outcome:
         return "Satisficing share of worlds"
@@ -468,14 +480,7 @@ def tradeoff_figures(
     from matplotlib.figure import Figure
 
     spec = loaded.spec
-    cost = next(
-        (
-            m
-            for m in spec.objectives
-            if m.outcome and OUTCOME_INDEX[m.outcome.removesuffix("_vs_baseline")].group == "fiscal"
-        ),
-        spec.objectives[0],
-    )
+    cost = cost_objective(spec) or spec.objectives[0]
     files = {}
     for m in spec.objectives:
         if m is cost:
@@ -709,8 +714,27 @@ def markdown(
         f"![parallel coordinates]({parallel})",
         "",
     ]
-    cols = ["package", *[f.name for f in spec.factors], *[o.name for o in spec.objectives]]
-    lines += _md_table(loaded.pareto[cols])
+    picks = highlights(loaded, table, chosen)
+    lines += [
+        "Objectives over the set: "
+        + "; ".join(
+            f"`{o.name}` {_fmt(float(loaded.pareto[o.name].min()))}–"
+            f"{_fmt(float(loaded.pareto[o.name].max()))}"
+            for o in spec.objectives
+        )
+        + ".",
+        "",
+        "Selected packages — the most robust, and the best on each objective (ties: the "
+        "cheaper); every package is in `pareto.parquet` and `packages/`:",
+        "",
+    ]
+    by_name = loaded.pareto.set_index("package")
+    rows = [*[f.name for f in spec.factors], *[o.name for o in spec.objectives]]
+    shown = pd.DataFrame(
+        {f"{label}: {name}": by_name.loc[name, rows] for label, name in picks.items()}, index=rows
+    )
+    shown.index.name = "lever / objective"
+    lines += _md_table(shown.reset_index())
     lines += ["", "## Trade-offs", ""]
     for name, file in trade.items():
         lines += [f"![{name}]({file})", ""]
@@ -722,7 +746,13 @@ def markdown(
         "table in that world (in the outcome's unit).",
         "",
     ]
-    lines += _md_table(table)
+    selected = set(picks.values())
+    lines += _md_table(table[(table["kind"] != "package") | table["candidate"].isin(selected)])
+    lines += [
+        "",
+        f"The table shows the shipped scenarios and the selected packages; all "
+        f"{len(loaded.pareto)} packages are in `report/robustness.parquet`.",
+    ]
     row = table.set_index("candidate").loc[chosen]
     lines += [
         "",
@@ -756,6 +786,26 @@ def markdown(
         lines.append("")
         lines += [f"* {s}" for s in sentences]
     return "\n".join(lines) + "\n"
+
+
+def highlights(loaded: Loaded, table: pd.DataFrame, chosen: str) -> dict[str, str]:
+    """Packages worth a reader's look: the most robust, then the best on each objective.
+
+    Ties on an objective go to the package that is better on the first fiscal objective (the
+    cheaper), else to the first in the set.
+    """
+    spec = loaded.spec
+    pareto = loaded.pareto
+    fiscal = cost_objective(spec)
+    out = {"most robust": chosen}
+    for m in spec.objectives:
+        keys, ascending = [m.name], [not m.larger_is_better]
+        if fiscal is not None and fiscal is not m:
+            keys.append(fiscal.name)
+            ascending.append(not fiscal.larger_is_better)
+        best = pareto.sort_values(keys, ascending=ascending, kind="stable").iloc[0]["package"]
+        out[f"best {m.name}"] = str(best)
+    return out
 
 
 def _md_table(frame: pd.DataFrame) -> list[str]:
