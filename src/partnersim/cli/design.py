@@ -26,6 +26,9 @@ from partnersim.cli.common import (
 if TYPE_CHECKING:
     from partnersim.design.spec import OptimiseSpec
 
+SHOWN = 20
+"""Pareto packages printed when a search ends (the rest are in the folder)."""
+
 
 @clean_errors
 def optimise(
@@ -137,6 +140,9 @@ def run_optimisation(
     shown = [m.name for m in spec.objectives]
     with_satisficing = "satisficing" in pareto and "satisficing" not in shown
     columns = ["package", *shown, *(["satisficing"] if with_satisficing else [])]
-    typer.echo(pareto[columns].to_string(index=False, float_format=lambda x: f"{x:.3g}"))
+    shown_rows = pareto[columns].head(SHOWN)
+    typer.echo(shown_rows.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
+    if len(pareto) > SHOWN:
+        typer.echo(f"... and {len(pareto) - SHOWN} more (all in pareto.parquet)")
     typer.echo(f"wrote {folder / 'pareto.parquet'} and {folder / 'packages'}/*.toml")
     typer.echo(f"next: partnersim report {folder}")

@@ -52,12 +52,14 @@ from partnersim.design.search import (
 from partnersim.design.spec import Metric, OptimiseSpec
 from partnersim.experiments.backends import Backend, make_backend
 from partnersim.experiments.discovery import Condition, Search, factor_kind, search_frame
-from partnersim.runs.outcomes import OUTCOME_INDEX, mission_column
+from partnersim.runs.outcomes import OUTCOME_INDEX, YES_NO, mission_column
 from partnersim.runs.runner import derive_seeds
 from partnersim.schema.levers import PARAMETERS, Section
 from partnersim.schema.scenario import Scenario
 
 REPORT = "report"
+COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+"""Okabe–Ito colours, safe for colour-blind readers."""
 HV_SAMPLES = 20_000
 """Monte Carlo points for the hypervolume of more than two objectives (seeded: repeatable)."""
 _HV_SEED = 20240530
@@ -287,8 +289,10 @@ def vulnerability(
     """Scenario discovery over the world inputs: where ``package`` misses each mission.
 
     The package runs in the vulnerability ensemble (``[vulnerability] world_count`` worlds,
-    default all of the ensemble, × ``seeds``); PRIM and CART look for the worlds in which its
-    ``<mission>_met`` is 0.
+    default all of the ensemble, × ``seeds``, the search's first seeds); PRIM and CART look for
+    the worlds in which its ``<mission>_met`` is 0. With more than one seed the run's seed is a
+    factor too (``run_seed``, kind ``seed``): a box that restricts it says the miss is the luck
+    of the draw (the model's own randomness) rather than a property of the world.
     """
     spec = loaded.spec
     if spec.worlds is None:
@@ -312,6 +316,10 @@ def vulnerability(
     )
     x = runs[["world"]].merge(x_worlds, on="world", how="left").drop(columns=["world"])
     x = x.loc[:, x.nunique() > 1]
+    kinds = {n: factor_kind(n) for n in x.columns}
+    if len(seeds) > 1:  # luck as a factor: a box on it says a miss is the draw, not the world
+        x["run_seed"] = runs["seed"].map({s: f"seed {i + 1}" for i, s in enumerate(seeds)})
+        kinds["run_seed"] = "seed"
     searches = []
     for m in missions:
         condition = Condition(mission_column(m, "met"), "==", 0.0)
@@ -320,7 +328,7 @@ def vulnerability(
                 x,
                 runs[condition.outcome].to_numpy(dtype=float),
                 condition,
-                kinds={n: factor_kind(n) for n in x.columns},
+                kinds=kinds,
                 label=f"{m}: target missed under {package}",
                 mission=m,
             )
@@ -383,16 +391,18 @@ def cost_objective(spec: OptimiseSpec) -> Metric | None:
 
 
 def _label(metric: Metric) -> str:
+    """An axis label: the objective's name, its unit and how it is reduced over runs."""
     if not metric.outcome:
-        return "Satisficing share of worlds"
+        return "satisficing (share of worlds)"
     declared = OUTCOME_INDEX[metric.outcome.removesuffix("_vs_baseline")]
-    vs = " − baseline" if metric.outcome.endswith("_vs_baseline") else ""
     stat = {
         "mean": "mean",
         "percentile": f"{metric.percentile:g} % worst world",
         "worst": "worst world",
-    }
-    return f"{declared.label}{vs} ({declared.unit}; {stat.get(metric.statistic, metric.statistic)})"
+    }[metric.statistic]
+    unit = "P(met)" if declared.unit == YES_NO and metric.statistic == "mean" else declared.unit
+    vs = ", against the status quo" if metric.outcome.endswith("_vs_baseline") else ""
+    return f"{metric.name} ({unit}{vs}; {stat} over worlds × seeds)"
 
 
 def parallel_figure(loaded: Loaded, out: Path, highlight: str | None) -> str:
@@ -485,28 +495,25 @@ def tradeoff_figures(
     for m in spec.objectives:
         if m is cost:
             continue
-        fig = Figure(figsize=(6, 4.2), layout="constrained")
+        fig = Figure(figsize=(8, 4.2), layout="constrained")
         ax = fig.subplots()
         packages = table[table["kind"] == "package"]
         shipped = table[table["kind"] != "package"]
         ax.scatter(
             packages[cost.name], packages[m.name], color="#0072B2", label="Pareto packages", s=22
         )
-        ax.scatter(
-            shipped[cost.name],
-            shipped[m.name],
-            color="#009E73",
-            marker="s",
-            label="shipped scenarios",
-            s=28,
-        )
-        for _, r in shipped.iterrows():
-            ax.annotate(
-                r["candidate"],
-                (r[cost.name], r[m.name]),
-                fontsize=6,
-                xytext=(3, 2),
-                textcoords="offset points",
+        markers = "sD^v<>pPX*h"
+        for k, (_, r) in enumerate(shipped.iterrows()):
+            ax.scatter(
+                [r[cost.name]],
+                [r[m.name]],
+                marker=markers[k % len(markers)],
+                color=COLOURS[1 + k % (len(COLOURS) - 1)],
+                edgecolor="black",
+                linewidth=0.4,
+                s=34,
+                label=str(r["candidate"]),
+                zorder=3,
             )
         if highlight is not None and highlight in set(packages["candidate"]):
             r = packages.set_index("candidate").loc[highlight]
@@ -521,7 +528,7 @@ def tradeoff_figures(
             )
         ax.set_xlabel(_label(cost), fontsize=8)
         ax.set_ylabel(_label(m), fontsize=8)
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.01, 0.5))
         ax.set_title(f"Trade-off: {m.name} against {cost.name}", fontsize=9)
         name = f"tradeoff_{m.name}.png"
         fig.savefig(out / name, dpi=110)
@@ -781,7 +788,12 @@ def markdown(
         )
         lines.append(
             f"The package ran in {n} worlds × {spec.vulnerability_seeds} seed(s); PRIM looked for "
-            "the world inputs under which it misses each mission."
+            "the world inputs under which it misses each mission"
+            + (
+                " (and the run's seed: a box on `run_seed` says the miss is the luck of the draw)."
+                if spec.vulnerability_seeds > 1
+                else "."
+            )
         )
         lines.append("")
         lines += [f"* {s}" for s in sentences]
