@@ -414,12 +414,13 @@ def parallel_figure(loaded: Loaded, out: Path, highlight: str | None) -> str:
     axes = [f.name for f in spec.factors] + [m.name for m in spec.objectives]
     lows, highs, flips = [], [], []
     for f in spec.factors:
-        if f.is_range:
-            lows.append(f.low)
-            highs.append(f.high)
+        if f.values is None:
+            low, high = f.bounds
+            lows.append(low)
+            highs.append(high)
         else:
-            lows.append(0)
-            highs.append(len(f.values) - 1)
+            lows.append(0.0)
+            highs.append(len(f.values) - 1.0)
         flips.append(False)
     for m in spec.objectives:
         col = table[m.name].to_numpy(dtype=float)
@@ -433,8 +434,9 @@ def parallel_figure(loaded: Loaded, out: Path, highlight: str | None) -> str:
         ys = []
         for j, name in enumerate(axes):
             v = row[name]
-            if j < len(spec.factors) and not spec.factors[j].is_range:
-                v = spec.factors[j].values.index(v)
+            listed = spec.factors[j].values if j < len(spec.factors) else None
+            if listed is not None:
+                v = listed.index(v)
             span = highs[j] - lows[j] or 1.0
             y = (float(v) - lows[j]) / span
             ys.append(1 - y if flips[j] else y)
@@ -449,7 +451,7 @@ def parallel_figure(loaded: Loaded, out: Path, highlight: str | None) -> str:
             label=f"most robust: {highlight}" if chosen else None,
         )
     ax.set_xticks(xs, axes, rotation=40, ha="right", fontsize=8)
-    for j in xs:
+    for j in range(len(axes)):
         ax.axvline(j, color="0.8", lw=0.5, zorder=0)
         low, high = (highs[j], lows[j]) if flips[j] else (lows[j], highs[j])
         ax.annotate(
@@ -778,14 +780,11 @@ def markdown(
         "* levers: " + ", ".join(f"{f.name} = {_fmt(lever_row[f.name])}" for f in spec.factors)
     )
     lines += ["", "### Where it fails (vulnerability)", ""]
-    if not searches:
+    if not searches or spec.worlds is None:
         lines.append("No plausible worlds in this search: vulnerability over worlds needs them.")
     else:
-        n = (
-            len(spec.worlds.ensemble.head(spec.vulnerability_worlds))
-            if spec.vulnerability_worlds
-            else len(spec.worlds.ensemble)
-        )
+        ensemble = spec.worlds.ensemble
+        n = spec.vulnerability_worlds or len(ensemble)
         lines.append(
             f"The package ran in {n} worlds × {spec.vulnerability_seeds} seed(s); PRIM looked for "
             "the world inputs under which it misses each mission"

@@ -152,7 +152,7 @@ def _manifest(spec: OptimiseSpec, command: str) -> dict[str, Any]:
             {
                 **spec.worlds.ensemble.manifest_entry(),
                 "source": spec.worlds.source,
-                "ids": [w.id for w in worlds],
+                "ids": [w.id for w in worlds if w is not None],
             }
             if spec.worlds
             else None
@@ -266,12 +266,13 @@ def _types(spec: OptimiseSpec) -> list[Any]:
 
     out = []
     for f in spec.factors:
-        if not f.is_range:
+        if f.values is not None:
             out.append(platypus.Integer(0, len(f.values) - 1))
         elif f.kind is int:
-            out.append(platypus.Integer(int(f.low), int(f.high)))
+            low, high = f.bounds
+            out.append(platypus.Integer(int(low), int(high)))
         else:
-            out.append(platypus.Real(f.low, f.high))
+            out.append(platypus.Real(*f.bounds))
     return out
 
 
@@ -282,14 +283,15 @@ def decode(spec: OptimiseSpec, types: Sequence[Any], variables: Sequence[Any]) -
     values: dict[str, Any] = {}
     for f, t, v in zip(spec.factors, types, variables, strict=True):
         raw = t.decode(v) if isinstance(t, platypus.Integer) else float(v)
-        if not f.is_range:
+        if f.values is not None:
             values[f.name] = f.values[int(raw)]
         elif f.kind is int:
             values[f.name] = int(raw)
         else:
-            step = (f.high - f.low) / ROUNDING
-            value = f.low + round((raw - f.low) / step) * step
-            values[f.name] = float(round(min(max(value, f.low), f.high), 12))
+            low, high = f.bounds
+            step = (high - low) / ROUNDING
+            value = low + round((raw - low) / step) * step
+            values[f.name] = float(round(min(max(value, low), high), 12))
     return values
 
 
@@ -616,7 +618,7 @@ class Outcome:
     evaluations: int
     computed: int
     replayed: int
-    pareto: pd.DataFrame | None
+    pareto: pd.DataFrame
     seconds: float
 
 

@@ -281,7 +281,9 @@ class OptimiseSpec:
             Problem(key, unknown_key(key, _TOP), lines(None, key)) for key in raw if key not in _TOP
         ]
 
-        def get(key: str, kind: type, default: Any, low: float | None = None, high=None) -> Any:
+        def get(
+            key: str, kind: type, default: Any, low: float | None = None, high: int | None = None
+        ) -> Any:
             value = raw.get(key, default)
             ok = isinstance(value, kind) and not isinstance(value, bool)
             if kind is float and isinstance(value, int) and not isinstance(value, bool):
@@ -475,12 +477,17 @@ def _levers(
             )
             problems.append(Problem(f"levers.{key}", message, where))
             continue
-        factor, message = parse_factor(key, spec)
-        if message:
-            problems.append(Problem(f"levers.{key}", message, where))
+        factor, why = parse_factor(key, spec)
+        if why:
+            problems.append(Problem(f"levers.{key}", why, where))
             continue
         assert factor is not None
-        if param.quarter and base is not None and factor.is_range and factor.high >= base.steps:
+        if (
+            param.quarter
+            and base is not None
+            and factor.is_range
+            and factor.bounds[1] >= base.steps
+        ):
             problems.append(
                 Problem(
                     f"levers.{key}",
@@ -615,7 +622,7 @@ def _objectives(
             epsilon = entry.get("epsilon", 0.025)
             outcome, direction = "", Direction.MAXIMISE
         else:
-            outcome = entry.get("outcome")
+            outcome = entry.get("outcome")  # type: ignore[assignment]  # checked next
             if (
                 not isinstance(outcome, str)
                 or outcome.removesuffix(VS_BASELINE) not in OUTCOME_INDEX

@@ -100,6 +100,17 @@ class Factor:
         return self.values is None
 
     @property
+    def bounds(self) -> tuple[float, float]:
+        """``(low, high)`` of a range factor.
+
+        Raises:
+            ValueError: the factor is a list of values.
+        """
+        if self.low is None or self.high is None:
+            raise ValueError(f"{self.name} is a list of values, not a range")
+        return self.low, self.high
+
+    @property
     def kind(self) -> type:
         """The declared type of the parameter."""
         return variable(self.name).kind
