@@ -25,6 +25,7 @@ from partnersim import PartnershipModel, Scenario, data
 from partnersim.app import ComparePage, LiveModel, SweepExplorer
 from partnersim.app.controls import help_text, hint
 from partnersim.app.labels import describe, title
+from partnersim.app.query import CONTROLLED
 from partnersim.app.session import LiveRun
 from partnersim.app.sweeps import read_discovery
 from partnersim.plots import OKABE_ITO
@@ -328,6 +329,46 @@ def test_a_lever_change_restarts_the_run_and_says_so(kernel_ctx, small_scenarios
     assert "Orchestration (Missions Unit) (orchestration) set to 0.95" in notice
     assert "the run restarted from the start of 2024Q3 (step 0)" in notice
     assert "the previous run had reached 2024Q3 (step 1)" in notice
+    rc.close()
+
+
+def routed(page, pathname: str):
+    """``page`` as the app serves it, under Solara's router at address ``pathname``."""
+    return solara.RoutingProvider(
+        children=[page],
+        routes=[solara.Route(path="/", component=LiveModel)],
+        pathname=pathname,
+    )
+
+
+def address(rc) -> str:
+    """The address the page asks the browser to show (Solara's navigator widget)."""
+    return rc.find(solara.widgets.Navigator).widget.location
+
+
+def test_the_page_address_sets_the_scenario_levers_and_seed(kernel_ctx, small_scenarios, errors):
+    search = "scenario=short&orchestration=0.9&start_step=3&seed=4"
+    _, rc = solara.render(
+        routed(LiveModel(folder=small_scenarios), f"/?{search}&orchestration=7&colour=red"),
+        handle_error=False,
+    )
+    assert rc.find(v.Select, label="Scenario").widget.v_model == "short"
+    assert slider(rc, "Orchestration (Missions Unit)").v_model == 0.9
+    assert slider(rc, CONTROLLED["start_step"].label).v_model == 3
+    assert rc.find(v.TextField, label="Seed").widget.v_model == "4"
+    wait_for(lambda: "quarter: start (step 0)" in texts(rc))
+    # the later, out-of-range value is named with its range, and the earlier one kept
+    notice = alert_text(rc, "address-notice")
+    assert "orchestration='7' was ignored: allowed: a number from 0 to 1" in notice
+    assert "colour='red' was ignored: not a lever or uncertainty" in notice
+    assert not alerts(rc, "lever-error")
+    # a change is written back to the address, with only what is valid
+    slider(rc, CONTROLLED["partnership"].label).v_model = 0.5
+    assert address(rc) == ("/?scenario=short&orchestration=0.9&partnership=0.5&start_step=3&seed=4")
+    assert not alerts(rc, "address-notice")
+    assert "National partnership (partnership) set to 0.5" in alert_text(rc, "run-notice")
+    rc.find(v.Select, label="Scenario").widget.v_model = "mission_driven"  # levers of the file
+    assert address(rc) == "/?scenario=mission_driven&seed=4"
     rc.close()
 
 
