@@ -359,8 +359,9 @@ def test_the_page_address_sets_the_scenario_levers_and_seed(kernel_ctx, small_sc
     wait_for(lambda: "quarter: start (step 0)" in texts(rc))
     # the later, out-of-range value is named with its range, and the earlier one kept
     notice = alert_text(rc, "address-notice")
-    assert "orchestration='7' was ignored: allowed: a number from 0 to 1" in notice
-    assert "colour='red' was ignored: not a lever or uncertainty" in notice
+    assert notice.startswith("Ignored from the page address: ")
+    assert "orchestration='7' (allowed: a number from 0 to 1)" in notice
+    assert "colour='red' (not a lever or uncertainty" in notice
     assert not alerts(rc, "lever-error")
     # a change is written back to the address, with only what is valid
     slider(rc, CONTROLLED["partnership"].label).v_model = 0.5

@@ -57,7 +57,6 @@ def test_a_value_not_allowed_is_ignored_with_a_notice_naming_key_and_range(searc
     assert [i.key for i in asked.ignored] == [key]
     text = str(asked.ignored[0])
     assert text.startswith(f"{key}=")
-    assert "ignored" in text
     assert words in text
 
 

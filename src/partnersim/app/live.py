@@ -267,9 +267,7 @@ def LiveModel(scenario: Scenario | None = None, folder: Path | None = None):
         with solara.Column():
             if asked.ignored:
                 solara.Warning(
-                    "The page address asks for what this page cannot show; ignored: "
-                    + "; ".join(map(str, asked.ignored))
-                    + ".",
+                    "Ignored from the page address: " + "; ".join(map(str, asked.ignored)) + ".",
                     classes=["address-notice"],
                     dense=True,
                 )

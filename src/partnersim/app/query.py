@@ -37,7 +37,7 @@ class Ignored:
     allowed: str
 
     def __str__(self) -> str:
-        return f"{self.key}={self.value!r} was ignored: {self.allowed}"
+        return f"{self.key}={self.value!r} ({self.allowed})"
 
 
 @dataclass(frozen=True, slots=True)
