@@ -20,7 +20,7 @@ from typing import Any
 import solara
 
 from partnersim import data
-from partnersim.app.charts import missions_chart, partnership_chart
+from partnersim.app.charts import AltairFigure, missions_chart, partnership_chart
 from partnersim.app.controls import ScenarioControls, load_scenario, scenario_files, value_text
 from partnersim.app.query import DEFAULT_SEED, encode_query, parse_query
 from partnersim.app.session import MIN_DELAY, LiveRun, View
@@ -51,15 +51,15 @@ def LiveCharts(snapshot):
     )
     with solara.Row():
         with solara.Div(classes=["network-chart"]):
-            solara.FigureAltair(network)
+            AltairFigure(network)
         with solara.Card("Partnership now", classes=["kpis"]):
             for label, text in (("quarter", snapshot.when), *snapshot.kpis):
                 with solara.Div(classes=["kpi"]):
                     solara.Text(f"{label}: {text}")
     with solara.Div(classes=["missions-chart"]):
-        solara.FigureAltair(missions)
+        AltairFigure(missions)
     with solara.Div(classes=["partnership-chart"]):
-        solara.FigureAltair(partnership)
+        AltairFigure(partnership)
 
 
 def use_view(run: LiveRun, paced: bool = False) -> View:

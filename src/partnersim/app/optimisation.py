@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import solara
 
+from partnersim.app.charts import AltairFigure
 from partnersim.app.controls import scenario_files
 from partnersim.app.labels import describe
 from partnersim.app.query import CONTROLLED, encode_query, number_text
@@ -647,9 +648,9 @@ def ParetoView(pareto: ParetoSet, scenarios: Path):
             colour_name = None if colour == NONE else colour
             with solara.Div(classes=["optimisation-charts"]):
                 with solara.Div(classes=["tradeoff-chart"]):
-                    solara.FigureAltair(tradeoff_chart(pareto, shown, x, y, colour_name, selected))
+                    AltairFigure(tradeoff_chart(pareto, shown, x, y, colour_name, selected))
                 with solara.Div(classes=["parallel-chart"]):
-                    solara.FigureAltair(parallel_chart(pareto, shown, colour_name, selected))
+                    AltairFigure(parallel_chart(pareto, shown, colour_name, selected))
             if not packages:
                 solara.Info("No package lies within every filter; widen a range.")
                 return

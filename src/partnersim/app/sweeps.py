@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import solara
 
+from partnersim.app.charts import AltairFigure
 from partnersim.app.labels import describe, title
 from partnersim.app.settings import results_dir
 from partnersim.experiments.report import DISCOVERY
@@ -503,7 +504,7 @@ def SweepView(loaded):
     )
     box = boxes.get(box_choice)
     if len(view):
-        solara.FigureAltair(
+        AltairFigure(
             scatter(
                 view,
                 x_col,
