@@ -147,7 +147,7 @@ def parse_query(
                 ignored.append(Ignored(key, text, f"allowed: {exc}"))
         else:
             ignored.append(
-                Ignored(key, text, "not a lever or uncertainty of the model (nor scenario, seed)")
+                Ignored(key, text, "not a lever or uncertainty of the model, nor scenario or seed")
             )
     return LiveQuery(scenario, values, seed, tuple(ignored))
 
