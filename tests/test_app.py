@@ -997,3 +997,24 @@ def test_an_unfinished_optimisation_says_how_to_finish_it(kernel_ctx, design_res
     text = alert_text(rc, "optimisation-error")
     assert "no Pareto set yet" in text and f"partnersim resume {unfinished}" in text
     rc.close()
+
+
+def test_the_report_robustness_table_is_shown_when_there_is_one(
+    kernel_ctx, design_results, tmp_path, errors
+):
+    from partnersim.app.optimisation import OptimisationExplorer
+
+    results, scenarios = design_results
+    reported = tmp_path / "reported"
+    shutil.copytree(results / "design", reported)
+    (reported / "report").mkdir()
+    pd.DataFrame(
+        {"package": ["westminster_default", "p01"], "satisficing": [0.123456, 0.5]}
+    ).to_parquet(reported / "report" / "robustness.parquet")
+    _, rc = solara.render(
+        OptimisationExplorer(root=tmp_path, scenarios=scenarios), handle_error=False
+    )
+    tables = rc.find(DataTableWidget).widgets
+    assert len(tables) == 2  # the packages, and the report's robustness table
+    assert [row["satisficing"] for row in tables[1].items] == ["0.123", "0.5"]
+    rc.close()

@@ -175,7 +175,7 @@ class ParetoSet:
         manifest = results.read_manifest(folder)
         if manifest.get("kind") != KIND:
             raise ValueError(f"a {manifest.get('kind')!r} result, not an optimisation")
-        table = pd.read_parquet(folder / PARETO)
+        table = pd.read_parquet(folder / PARETO).replace([np.inf, -np.inf], np.nan)
         baseline = str(manifest.get("baseline", "the baseline"))
         levers = tuple(lever_column(f) for f in manifest["factors"] if f["name"] in table)
         objectives = tuple(
@@ -263,8 +263,10 @@ def _colour(frame: pd.DataFrame, column: Column | None):
     )
 
 
-def _domain(values: pd.Series, column: Column | None = None) -> list[float]:
+def _domain(values: pd.Series, column: Column | None = None) -> list[float] | None:
     low, high = float(values.min()), float(values.max())
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return None  # no value to plot: let Vega-Lite choose
     bounded = column is not None and (
         column.unit == "probability" or column.unit.startswith("share")
     )
@@ -274,18 +276,23 @@ def _domain(values: pd.Series, column: Column | None = None) -> list[float]:
     return [low - pad, high + pad]
 
 
+def _scale(values: pd.Series, column: Column):
+    import altair as alt
+
+    domain = _domain(values, column)
+    return alt.Scale(domain=domain) if domain else alt.Scale(zero=False)
+
+
 def _tooltip(pareto: ParetoSet, names: Sequence[str]) -> list:
     import altair as alt
 
     out = [alt.Tooltip("package:N", title="package")]
     for name in dict.fromkeys(names):
-        c = pareto.columns[name]
-        nominal = _is_nominal(pareto.table[name])
-        out.append(
-            alt.Tooltip(f"{name}:{'N' if nominal else 'Q'}", title=c.label, format=".4~g")
-            if not nominal
-            else alt.Tooltip(f"{name}:N", title=c.label)
-        )
+        label = pareto.columns[name].label
+        if _is_nominal(pareto.table[name]):
+            out.append(alt.Tooltip(f"{name}:N", title=label))
+        else:
+            out.append(alt.Tooltip(f"{name}:Q", title=label, format=".4~g"))
     return out
 
 
@@ -309,8 +316,8 @@ def tradeoff_chart(
     cc = columns.get(colour) if colour else None
     table = pareto.table
     enc = {
-        "x": alt.X(f"{x}:Q", title=cx.title(), scale=alt.Scale(domain=_domain(table[x], cx))),
-        "y": alt.Y(f"{y}:Q", title=cy.title(), scale=alt.Scale(domain=_domain(table[y], cy))),
+        "x": alt.X(f"{x}:Q", title=cx.title(), scale=_scale(table[x], cx)),
+        "y": alt.Y(f"{y}:Q", title=cy.title(), scale=_scale(table[y], cy)),
     }
     names = [x, y, *([colour] if colour else []), *(c.name for c in pareto.levers)]
     hidden = table[~table["package"].isin(shown["package"])]
@@ -335,6 +342,14 @@ def tradeoff_chart(
         + ("; ringed: the chosen package" if selected else ""),
     )
     return alt.layer(*layers).properties(width=420, height=330, title=title)
+
+
+def _value_text(c: Column, value: Any) -> str:
+    """A lever's value exactly as searched; anything else to four figures."""
+    value = value.item() if hasattr(value, "item") else value
+    if c.role == "lever" or isinstance(value, str):
+        return number_text(value)
+    return "–" if pd.isna(value) else f"{float(value):.4g}"
 
 
 def axis_label(c: Column, wrap: int = 16) -> list[str]:
@@ -382,7 +397,7 @@ def parallel_frame(pareto: ParetoSet, shown: pd.DataFrame) -> tuple[pd.DataFrame
             low_text, high_text = f"{low:.3g}", f"{high:.3g}"
         label = "\n".join(axis_label(c, wrap))
         for package, n, raw in zip(shown["package"], norm, shown[c.name], strict=True):
-            text = number_text(raw.item() if hasattr(raw, "item") else raw)
+            text = _value_text(c, raw)
             rows.append(
                 {"package": package, "axis": c.name, "order": order, "norm": n, "value": text}
             )
@@ -473,6 +488,7 @@ def package_table(pareto: ParetoSet, shown: pd.DataFrame) -> pd.DataFrame:
 
 
 def _filter_window(values: pd.Series) -> tuple[float, float]:
+    """An objective's whole range over the Pareto set (undefined values left out)."""
     return float(values.min()), float(values.max())
 
 
@@ -617,7 +633,8 @@ def ParetoView(pareto: ParetoSet, scenarios: Path):
                 low, high = _filter_window(table[o])
                 with solara.Div(attributes={"data-filter": o}, classes=["objective-filter"]):
                     if o not in windows:
-                        solara.Text(f"{labels[o]}: every package {low:.3g}")
+                        same = "no value" if np.isnan(low) else f"{low:.3g}"
+                        solara.Text(f"{labels[o]}: {same} for every package (nothing to filter)")
                         continue
                     solara.Text(labels[o], style={"font-size": "0.85em"})
                     solara.SliderRangeFloat(
