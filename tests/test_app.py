@@ -937,7 +937,14 @@ def test_open_in_live_page_goes_to_the_package_address(kernel_ctx, design_result
         ),
         handle_error=False,
     )
-    rc.find(v.Select, label="Package").widget.v_model = package
+    # choose the package by clicking its point in the trade-off plot
+    tradeoff = next(
+        w
+        for w in rc.find(solara.widgets.VegaLite).widgets
+        if w.spec["title"]["text"] == "Trade-off between two objectives"
+    )
+    tradeoff.vue_altair_click({"package": package, "x": 1.0})
+    assert rc.find(v.Select, label="Package").widget.v_model == package
     rc.find(v.Btn, children=["Open in live page"]).widget.click()
     location = address(rc)
     assert location.startswith("/?scenario=westminster_default&")

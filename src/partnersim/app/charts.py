@@ -14,7 +14,7 @@ from partnersim.plots import OKABE_ITO, format_value
 
 
 @solara.component
-def AltairFigure(chart):
+def AltairFigure(chart, on_click=None):
     """An Altair chart drawn by Vega-Lite in the browser, safe to render from any thread.
 
     ``solara.FigureAltair`` switches Altair's renderer registry, which is global, inside a
@@ -22,10 +22,13 @@ def AltairFigure(chart):
     worker, or two browser sessions) can leave one of them with the HTML renderer, whose
     bundle it cannot read (``KeyError: 0``: seen once in the browser test, and reproduced with
     two threads drawing one chart 300 times each). The chart's own specification needs no
-    renderer.
+    renderer. ``on_click`` receives the clicked mark's data (a dict), or None.
     """
     return solara.widgets.VegaLite.element(
-        spec=chart.to_dict(), listen_to_click=False, listen_to_hover=False
+        spec=chart.to_dict(),
+        on_click=on_click,
+        listen_to_click=on_click is not None,
+        listen_to_hover=False,
     )
 
 

@@ -3,11 +3,11 @@
 Open a folder written by ``partnersim optimise`` (its ``pareto.parquet`` and manifest): a
 trade-off plot of any two objectives coloured by a third column, parallel coordinates of the
 levers and objectives, a range filter per objective that narrows both charts and the table,
-and, for a chosen package, a button that opens the live page with its levers set (through the
-page address, :mod:`partnersim.app.query`). Labels and units come from the outcome and lever
-declarations (:mod:`partnersim.app.labels`); an objective's label also says how it reduces its
-outcome over worlds and seeds. When ``partnersim report`` has written
-``report/robustness.parquet``, it is shown too.
+and, for a chosen package (picked from a list, or by clicking its point or line), a button that
+opens the live page with its levers set (through the page address, :mod:`partnersim.app.query`).
+Labels and units come from the outcome and lever declarations (:mod:`partnersim.app.labels`);
+an objective's label also says how it reduces its outcome over worlds and seeds. When
+``partnersim report`` has written ``report/robustness.parquet``, it is shown too.
 """
 
 from __future__ import annotations
@@ -663,11 +663,21 @@ def ParetoView(pareto: ParetoSet, scenarios: Path):
                 classes=["packages-shown"],
             )
             colour_name = None if colour == NONE else colour
+
+            def clicked(datum) -> None:
+                if isinstance(datum, dict) and datum.get("package") in packages:
+                    set_chosen(datum["package"])
+
             with solara.Div(classes=["optimisation-charts"]):
                 with solara.Div(classes=["tradeoff-chart"]):
-                    AltairFigure(tradeoff_chart(pareto, shown, x, y, colour_name, selected))
+                    AltairFigure(
+                        tradeoff_chart(pareto, shown, x, y, colour_name, selected),
+                        on_click=clicked,
+                    )
                 with solara.Div(classes=["parallel-chart"]):
-                    AltairFigure(parallel_chart(pareto, shown, colour_name, selected))
+                    AltairFigure(
+                        parallel_chart(pareto, shown, colour_name, selected), on_click=clicked
+                    )
             if not packages:
                 solara.Info("No package lies within every filter; widen a range.")
                 return
