@@ -1015,13 +1015,19 @@ def test_the_report_robustness_table_is_shown_when_there_is_one(
     reported = tmp_path / "reported"
     shutil.copytree(results / "design", reported)
     (reported / "report").mkdir()
-    pd.DataFrame(
-        {"package": ["westminster_default", "p01"], "satisficing": [0.123456, 0.5]}
+    pd.DataFrame(  # as `partnersim report` writes it
+        {
+            "candidate": ["westminster_default", "p01"],
+            "kind": ["shipped scenario", "package"],
+            "satisficing": [0.123456, 0.5],
+        }
     ).to_parquet(reported / "report" / "robustness.parquet")
     _, rc = solara.render(
         OptimisationExplorer(root=tmp_path, scenarios=scenarios), handle_error=False
     )
     tables = rc.find(DataTableWidget).widgets
     assert len(tables) == 2  # the packages, and the report's robustness table
-    assert [row["satisficing"] for row in tables[1].items] == ["0.123", "0.5"]
+    satisficing = "Share of worlds meeting every criterion (nhs_met >= 0.5) [share of worlds]"
+    assert [h["title"] for h in tables[1].headers] == ["candidate", "kind", satisficing]
+    assert [row[satisficing] for row in tables[1].items] == ["0.123", "0.5"]
     rc.close()

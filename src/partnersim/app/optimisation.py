@@ -686,7 +686,7 @@ def ParetoView(pareto: ParetoSet, scenarios: Path):
                 solara.DataFrame(package_table(pareto, shown), items_per_page=10)
             robustness = pareto.path / ROBUSTNESS
             if robustness.exists():
-                RobustnessTable(robustness)
+                RobustnessTable(pareto, robustness)
 
 
 @solara.component
@@ -714,19 +714,33 @@ def OpenPackage(pareto: ParetoSet, selected: str, packages: list, on_choose, sce
         solara.Warning(warning, dense=True, classes=["open-live-warning"])
 
 
+def robustness_display(pareto: ParetoSet, frame: pd.DataFrame) -> pd.DataFrame:
+    """``report/robustness.parquet`` to show: numbers to three figures, labelled columns.
+
+    Its objective, satisficing and regret columns have the Pareto set's names, and are
+    labelled as they are there; other columns keep their names.
+    """
+    labels = {name: c.title(None, better=False) for name, c in pareto.columns.items()}
+    shown = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            values = values.map(lambda v: "–" if pd.isna(v) else f"{float(v):.3g}")
+        shown[labels.get(column, column)] = values
+    return shown.reset_index(drop=True)
+
+
 @solara.component
-def RobustnessTable(path: Path):
-    """``report/robustness.parquet`` from ``partnersim report``, rounded, when it is readable."""
+def RobustnessTable(pareto: ParetoSet, path: Path):
+    """``report/robustness.parquet`` from ``partnersim report``, when it is readable."""
     try:
         frame = pd.read_parquet(path)
     except (OSError, ValueError) as exc:
         solara.Warning(f"{path} cannot be read ({type(exc).__name__})")
         return
-    numeric = frame.select_dtypes(include=[np.number]).columns
-    shown = frame.copy()
-    for column in numeric:
-        shown[column] = [f"{v:.3g}" if pd.notna(v) else "–" for v in frame[column]]
-    shown.columns = [describe(c)[0] if c in frame else c for c in frame.columns]
-    solara.Markdown("### Robustness (from `partnersim report`)")
-    with solara.Div(style={"overflow-x": "auto", "max-width": "100%"}):
-        solara.DataFrame(shown, items_per_page=10)
+    solara.Markdown(
+        "### Robustness (from `partnersim report`)\n"
+        "The shipped scenarios and the Pareto packages over the search's worlds and seeds."
+    )
+    with solara.Div(classes=["package-table"]):
+        solara.DataFrame(robustness_display(pareto, frame), items_per_page=10)
