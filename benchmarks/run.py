@@ -486,6 +486,62 @@ def worlds(quick: bool) -> list[Row]:
     ]
 
 
+def optimise(quick: bool) -> list[Row]:
+    """Issue-17 figures: a cut of the shipped robust search (10 worlds × 2 seeds per package).
+
+    Evaluations per second with 2 workers, the projected time of the full 2,000-evaluation
+    search (40,000 runs), and the share of wall time spent outside the model: optimiser,
+    bookkeeping, commits, start-up — 1 − (time inside runs ÷ workers) ÷ wall time.
+    """
+    import tomllib
+
+    from partnersim.design.search import committed_runs
+    from partnersim.design.search import optimise as search
+    from partnersim.design.spec import OptimiseSpec
+
+    path = ROOT / "sweeps" / "robust_package.toml"
+    text = path.read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    evaluations = 50 if quick else 150
+    raw["evaluations"] = evaluations
+    spec = OptimiseSpec.from_dict(raw, source=str(path), path=path, text=text)
+    workers = 2
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        outcome = search(spec, Path(tmp) / "o", backend="processes", workers=workers)
+        wall = time.perf_counter() - start
+        runs = committed_runs(Path(tmp) / "o")
+    inside = float(runs["seconds"].sum())
+    done = outcome.evaluations
+    per_second = done / wall
+    full = spec.runs_per_evaluation * 2000
+    projected = (2000 + 1) * spec.runs_per_evaluation / (len(runs) / wall)
+    return [
+        Row(
+            "optimise",
+            "packages evaluated per second (10 worlds × 2 seeds each, 2 workers)",
+            per_second,
+            float("inf"),
+            detail=f"{done} packages ({len(runs)} runs with the baseline) in {wall:.0f} s; "
+            f"{len(runs) / wall:.1f} runs/s",
+        ),
+        Row(
+            "optimise",
+            f"projected minutes: 2,000 packages × 10 worlds × 2 seeds ({full:,} runs)",
+            projected / 60,
+            30.0,
+            detail="at this run rate, with the baseline's runs",
+        ),
+        Row(
+            "optimise",
+            "share of wall time outside the model (optimiser, bookkeeping, I/O, start-up)",
+            1 - inside / workers / wall,
+            0.10,
+            detail=f"{inside:.0f} s inside runs over {workers} workers, {wall:.0f} s wall",
+        ),
+    ]
+
+
 def render(rows: list[Row], command: str) -> str:
     lines = [
         f"Command: `{command}`  ",
@@ -506,7 +562,7 @@ def render(rows: list[Row], command: str) -> str:
     return "\n".join(lines)
 
 
-SECTIONS = ("kernel", "collection", "ppi", "process", "scaling", "sweeps", "worlds")
+SECTIONS = ("kernel", "collection", "ppi", "process", "scaling", "sweeps", "worlds", "optimise")
 """Sections of the benchmark, in the order they run (``--only`` picks some)."""
 
 
@@ -552,6 +608,9 @@ def main(argv: list[str] | None = None) -> int:
     if "worlds" in chosen:
         print("worlds ...", flush=True)
         rows += worlds(quick)
+    if "optimise" in chosen:
+        print("optimise ...", flush=True)
+        rows += optimise(quick)
     command = "python benchmarks/run.py" + (" --quick" if quick else "")
     command += "".join(f" --only {name}" for name in args.only or ())
     table = render(rows, command)

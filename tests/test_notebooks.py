@@ -16,6 +16,8 @@ SMALL = {
     "PARTNERSIM_NB_SOBOL": "4",
     "PARTNERSIM_NB_REPLICATIONS": "1",
     "PARTNERSIM_NB_WORLDS": "3",
+    "PARTNERSIM_NB_EVALUATIONS": "24",
+    "PARTNERSIM_NB_DESIGN_SEEDS": "1",
 }
 SIZES_PRINTED = {
     # what each notebook's first code cell prints from the sizes it read: proof that the kernel
@@ -24,11 +26,12 @@ SIZES_PRINTED = {
     "02": "3 seeds, 150 business agents",
     "03": "12 LHS points and a Sobol' base sample of 4, 1 seeds each; 150 business agents",
     "04": "3 seeds, 150 business agents",
+    "05": "24 evaluations × 3 worlds × 1 seeds, 150 business agents",
 }
 
 
-def test_there_are_four_notebooks():
-    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04"]
+def test_there_are_five_notebooks():
+    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

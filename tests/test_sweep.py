@@ -71,11 +71,16 @@ def test_shipped_sweeps_validate(path):
             Worlds.load("shipped")
         except WorldsError as exc:
             pytest.skip(f"{path.name} runs over the shipped worlds, which are missing: {exc}")
+    assert path.read_text().startswith("# Question:")
+    if "objectives" in tomllib.loads(path.read_text(encoding="utf-8")):
+        from partnersim.design.spec import OptimiseSpec
+
+        assert OptimiseSpec.from_toml(path).factors  # an optimisation file (tests/test_design.py)
+        return
     spec = SweepSpec.from_toml(path)
     planned = plan(spec)
     assert len(planned) > 0
     assert planned["run_id"].is_unique
-    assert path.read_text().startswith("# Question:")
 
 
 def test_plan_records_seeds_and_uses_common_random_numbers(small_spec):
@@ -349,6 +354,23 @@ def test_a_task_that_kills_its_worker_is_isolated_and_recorded(backend):
     assert sorted(out) == list(range(24))  # every unit reported once
     assert out[13] == "crashed"
     assert all(out[x] == 2 * x for x in out if x != 13)
+
+
+def worker_pid(_task: int) -> int:
+    return os.getpid()
+
+
+def test_the_process_pool_outlives_a_finished_map_until_closed():
+    from partnersim.experiments.backends import ProcessPoolBackend
+
+    b = ProcessPoolBackend(workers=1)
+    try:
+        first = {pid for _, pid in b.map_unordered(worker_pid, range(4))}
+        second = {pid for _, pid in b.map_unordered(worker_pid, range(4))}
+        assert first == second  # the same worker: spawned once, not once per map
+    finally:
+        b.close()
+    assert b._pool is None
 
 
 def test_workers_that_always_die_stop_the_backend_cleanly():

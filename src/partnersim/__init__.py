@@ -29,6 +29,11 @@ Sweeps and analysis
     condition on any outcome with PRIM and CART: ``search`` for a ``Condition``),
     ``seed_noise`` (how much of each outcome's variance is seed noise) and
     ``success_by_region`` (probability of success by factor region).
+Robust policy design
+    ``OptimiseSpec`` (an optimisation file: levers searched, objectives, constraints,
+    robustness criteria, worlds and seeds) and ``optimise`` (the many-objective search, resumable;
+    :func:`partnersim.design.report.build` writes its report: trade-offs, robustness table,
+    vulnerability).
 Dashboard
     ``LiveModel``, the live page, which also renders inline in Jupyter.
 
@@ -57,6 +62,7 @@ __all__ = [
     "LiveModel",
     "LocalAuthority",
     "Ministry",
+    "OptimiseSpec",
     "Parameter",
     "PartnershipModel",
     "RunResult",
@@ -71,6 +77,7 @@ __all__ = [
     "headline_outcomes",
     "mission_outcomes",
     "missions",
+    "optimise",
     "run",
     "run_many",
     "run_sweep",
@@ -83,6 +90,8 @@ __all__ = [
 if TYPE_CHECKING:
     from partnersim.app.live import LiveModel
     from partnersim.data import missions
+    from partnersim.design.search import optimise
+    from partnersim.design.spec import OptimiseSpec
     from partnersim.experiments.analysis import sensitivity, success_by_region
     from partnersim.experiments.discovery import Condition, DiscoveryBox, discover, search
     from partnersim.experiments.seeds import seed_noise
@@ -118,6 +127,8 @@ _LAZY = {
     "search": "partnersim.experiments.discovery",
     "seed_noise": "partnersim.experiments.seeds",
     "LiveModel": "partnersim.app.live",
+    "OptimiseSpec": "partnersim.design.spec",
+    "optimise": "partnersim.design.search",
 }
 """Public names whose modules import heavy dependencies: resolved on first use (PEP 562)."""
 

@@ -128,6 +128,12 @@ def run_optimisation(
         f"{outcome.replayed} read back) in {outcome.seconds:.0f} s; "
         f"Pareto set: {len(pareto)} packages"
     )
+    if spec.constraints and bool((pareto["violation"] > 0).all()):
+        typer.echo(
+            "no package found meets every constraint ("
+            + "; ".join(b.text for b in spec.constraints)
+            + "): the set holds those that come closest (column violation)"
+        )
     shown = [m.name for m in spec.objectives]
     with_satisficing = "satisficing" in pareto and "satisficing" not in shown
     columns = ["package", *shown, *(["satisficing"] if with_satisficing else [])]

@@ -196,13 +196,25 @@ def report(
     min_cases: Annotated[
         int, typer.Option("--min-cases", min=1, help="Fewest cases of interest for a box.")
     ] = 10,
+    workers: WorkersOpt = None,
+    backend: BackendOpt = "processes",
 ) -> None:
-    """Seed noise, sensitivity, scenario discovery (PRIM, CART) and fan charts for a sweep.
+    """Report on a sweep or an optimisation folder.
 
+    A sweep: seed noise, sensitivity, scenario discovery (PRIM, CART) and fan charts.
     Scenario discovery always searches where each mission's target is met and where it is
     missed; --discover (or --outcome/--threshold/--direction) adds searches of your own.
+
+    An optimisation (``partnersim optimise``): the Pareto set's trade-offs and parallel
+    coordinates, convergence, the robustness table of the shipped scenarios against the Pareto
+    packages (run on the search's worlds and seeds, with --workers), and the vulnerability
+    (PRIM) of the most robust package.
     """
     from partnersim import results as res
+
+    if res.read_manifest(folder).get("kind") == "optimisation":
+        _report_optimisation(folder, workers, backend)
+        return
     from partnersim.experiments.discovery import Condition
     from partnersim.experiments.sweep.execute import load_spec, read_plan
 
@@ -224,6 +236,27 @@ def report(
             read_plan(folder, loaded.manifest)  # its checksum, before the analysis uses it
             shards.verify(folder, deep=True, what="Nothing was analysed")
         _report(loaded, folder, conditions, bootstrap, min_cases)
+
+
+def _report_optimisation(folder: Path, workers: int | None, backend: str) -> None:
+    from partnersim import results as res
+    from partnersim.design.report import build
+
+    with res.locked(folder, "partnersim report"):
+        report = build(
+            folder,
+            backend=backend,
+            workers=workers,
+            on_note=lambda text: typer.echo(f"report: {text}", err=True),
+        )
+    row = report.robustness.set_index("candidate").loc[report.most_robust]
+    shown = ", ".join(
+        f"{c} = {row[c]:.3g}" for c in report.robustness.columns[2:] if not c.endswith("regret")
+    )
+    typer.echo(f"most robust package: {report.most_robust} ({shown})")
+    for sentence in report.sentences:
+        typer.echo(f"  {sentence}")
+    typer.echo(f"wrote {report.folder / 'report.md'}")
 
 
 def _report(loaded, folder: Path, conditions, bootstrap: int, min_cases: int) -> None:

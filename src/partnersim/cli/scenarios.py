@@ -120,12 +120,14 @@ def scenarios(
             + ", ".join(packaged.catalogue("sweeps"))
             + ")"
         )
-    for kind, use in zip(kinds, ("partnersim run NAME", "partnersim sweep NAME"), strict=True):
+    uses = ("partnersim run NAME", "partnersim sweep NAME, or optimise NAME where marked")
+    for kind, use in zip(kinds, uses, strict=True):
         entries = packaged.catalogue(kind)
         width = max((len(n) for n in entries), default=0)
         typer.echo(f"{kind.capitalize()} ({use}; files in {packaged.folder(kind)}):")
         for entry in entries.values():
-            typer.echo(f"  {entry.name:<{width}}  {entry.description}")
+            mark = "[optimise] " if kind == "sweeps" and _is_optimisation(entry.path) else ""
+            typer.echo(f"  {entry.name:<{width}}  {mark}{entry.description}")
         typer.echo("")
     typer.echo("A path to your own file works wherever a name does, and wins over a name.")
 
@@ -361,3 +363,13 @@ def _print_whole(console: Any, table: TextTable, title: str) -> None:
         needed = Measurement.get(console, console.options.update_width(1000), shown).maximum
         console.width = max(console.width, needed)
     console.print(shown)
+
+
+def _is_optimisation(path: Path) -> bool:
+    """Whether a shipped sweeps file is an optimisation file (it declares objectives)."""
+    import tomllib
+
+    try:
+        return "objectives" in tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False

@@ -14,7 +14,8 @@ as the search goes, ``archive.parquet`` (the current ε-archive) and ``convergen
 ``pareto.parquet`` (levers, objectives and robustness of each archived package) and
 ``packages/*.toml`` (each a scenario that ``partnersim run`` runs).
 
-**Resume is a replay.** The optimiser's random draws come from one seed, and every
+**Resume is a replay.** The optimiser's random draws come from one seed (a stream of its
+own, :func:`own_random`, apart from anything else in the process), and every
 evaluation's result is fully determined by its package, worlds and seeds. Resuming replays
 the search from its first generation: evaluations already committed are read back (and their
 packages checked against the replay), the rest run. The population and archive are thus
@@ -24,10 +25,12 @@ uninterrupted search — on any backend.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import random
+import sys
 import time
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -89,17 +92,27 @@ class Task:
 
 
 def run_task(task: Task) -> list[dict[str, Any]]:
-    """The runs of a task, one row each: evaluation, world, seed and outcomes."""
+    """The runs of a task, one row each: evaluation, world, seed, outcomes and ``seconds``.
+
+    ``seconds`` is the run's wall time in its worker: what the benchmark counts as time spent
+    in the model.
+    """
     world = task.world.id if task.world is not None else NO_WORLD
-    return [
-        {
-            "evaluation": task.evaluation,
-            "world": world,
-            "seed": seed,
-            **task.simulate(task.scenario, seed, task.world),
-        }
-        for seed in task.seeds
-    ]
+    rows = []
+    for seed in task.seeds:
+        started = time.perf_counter()
+        outcomes = task.simulate(task.scenario, seed, task.world)
+        seconds = time.perf_counter() - started
+        rows.append(
+            {
+                "evaluation": task.evaluation,
+                "world": world,
+                "seed": seed,
+                **outcomes,
+                "seconds": seconds,
+            }
+        )
+    return rows
 
 
 class SearchError(ValueError):
@@ -475,12 +488,8 @@ class Search:
         class Evaluator(platypus.Evaluator):
             def evaluate_all(self, jobs: list, **kwargs: Any) -> list:
                 jobs = list(jobs)
-                state = random.getstate()  # a serial run must not move the optimiser's draws
-                try:
-                    candidates = [decode(spec, types, j.solution.variables) for j in jobs]
-                    ids = search.evaluate(candidates)
-                finally:
-                    random.setstate(state)
+                candidates = [decode(spec, types, j.solution.variables) for j in jobs]
+                ids = search.evaluate(candidates)
                 for job, evaluation in zip(jobs, ids, strict=True):
                     job.solution.evaluation_id = evaluation
                     values = search.objectives(evaluation)
@@ -490,21 +499,11 @@ class Search:
                     job.run()
                 return jobs
 
-        random.seed(optimiser_seed(spec))
         variator = None
         if len({type(t) for t in types}) > 1:
             variator = platypus.CompoundOperator(
                 platypus.SBX(), platypus.HUX(), platypus.PM(), platypus.BitFlip()
             )
-        algorithm = platypus.EpsNSGAII(
-            problem,
-            epsilons=[m.epsilon for m in objectives],
-            population_size=spec.population,
-            variator=variator,
-            evaluator=Evaluator(),
-            log_frequency=None,
-        )
-        self.ensure_baseline()
 
         def after_generation(alg: Any) -> None:
             self.progress.generation += 1
@@ -524,7 +523,17 @@ class Search:
             if self.on_progress:
                 self.on_progress(self.progress)
 
-        algorithm.run(spec.evaluations, callback=after_generation)
+        self.ensure_baseline()
+        with own_random(optimiser_seed(spec)):
+            algorithm = platypus.EpsNSGAII(
+                problem,
+                epsilons=[m.epsilon for m in objectives],
+                population_size=spec.population,
+                variator=variator,
+                evaluator=Evaluator(),
+                log_frequency=None,
+            )
+            algorithm.run(spec.evaluations, callback=after_generation)
         self._write_snapshot(algorithm)
         return algorithm
 
@@ -534,6 +543,34 @@ class Search:
         shards.write_bytes_synced(shards.parquet_bytes(archive), self.folder / ARCHIVE)
         convergence = pd.DataFrame(self.convergence)
         shards.write_bytes_synced(shards.parquet_bytes(convergence), self.folder / CONVERGENCE)
+
+
+@contextlib.contextmanager
+def own_random(seed: int) -> Iterator[None]:
+    """Give platypus a random stream of its own, seeded, while the block runs.
+
+    platypus draws from the ``random`` module's global generator, which other code in the
+    process may also draw from at any moment (a Dask client's threads, a serial run), so
+    seeding it would not make a search repeatable. Each platypus module's ``random`` name is
+    pointed at one ``random.Random(seed)`` for the block, and restored after.
+    """
+    import platypus
+
+    stream = random.Random(seed)
+    patched = []
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__name__", "") or ""
+        if (name == "platypus" or name.startswith("platypus.")) and (
+            getattr(module, "random", None) is random
+        ):
+            patched.append(module)
+            module.random = stream  # type: ignore[attr-defined]
+    assert platypus  # imported above so that its modules are in sys.modules
+    try:
+        yield
+    finally:
+        for module in patched:
+            module.random = random  # type: ignore[attr-defined]
 
 
 def _plain(value: Any) -> Any:

@@ -68,7 +68,7 @@ from partnersim.schema.problems import (
     Problem,
     ScenarioError,
     check_value,
-    load_toml,
+    load_shipped_or_file,
     name_problem,
     unknown_key,
 )
@@ -262,11 +262,8 @@ class OptimiseSpec:
             OptimiseError: the file, a scenario, a lever, an objective or a constraint is
                 missing or invalid.
         """
-        path = packaged.find("sweeps", path) or Path(path)
-        if not path.exists():
-            raise OptimiseError(str(path), [Problem("<file>", packaged.not_found("sweeps", path))])
-        text, raw = load_toml(path, OptimiseError)
-        return cls.from_dict(raw, source=str(path), path=path, text=text)
+        found, text, raw = load_shipped_or_file(path, OptimiseError)
+        return cls.from_dict(raw, source=str(found), path=found, text=text)
 
     @classmethod
     def from_dict(

@@ -7,7 +7,9 @@ its scenario and seed.
 * :class:`SerialBackend` — in this process; simplest to debug.
 * :class:`ProcessPoolBackend` — ``concurrent.futures.ProcessPoolExecutor`` with the ``spawn``
   start method (no inherited threads or locks); a worker that dies is replaced and its
-  unfinished tasks resubmitted.
+  unfinished tasks resubmitted. The pool is kept between maps that end normally (until
+  ``close``), so a caller that maps many times (a search, once per generation) spawns its
+  workers once.
 * :class:`DaskBackend` — ``dask.distributed``: an existing scheduler (``tcp://host:8786``) or a
   local cluster started on 127.0.0.1; Dask retries tasks whose worker died.
 
@@ -115,7 +117,11 @@ class ProcessPoolBackend:
         )
 
     def map_unordered(self, fn, tasks, crashes=None):  # noqa: D102 - see Backend
-        self._pool = self._new_pool()
+        # The pool outlives a map that ends normally: a search maps once per generation, and
+        # spawning fresh workers (each importing the model) every time would cost seconds.
+        if self._pool is None:
+            self._pool = self._new_pool()
+        finished = False
         tasks = iter(tasks)
         window = IN_FLIGHT_PER_WORKER * self.workers
         pending: dict[Future, Any] = {}
@@ -187,8 +193,10 @@ class ProcessPoolBackend:
                         suspects.reverse()  # pop() takes them in their original order
                 else:
                     top_up()
+            finished = True
         finally:
-            self.close()
+            if not finished:  # interrupted, failed or abandoned: no worker outlives it
+                self.close()
 
     def close(self) -> None:  # noqa: D102 - see Backend
         for pool in (self._pool, self._solo):

@@ -7,7 +7,8 @@ in the state its message describes. Unset (always, in normal use), :func:`fault`
 Points: ``sweep:prepare`` (a new sweep folder half-prepared), ``sweep:chunk`` (after the
 first chunk is committed), ``report:tables`` (report tables written, ``report.md`` not yet),
 ``run:tables`` (a run's tables written, the folder not yet renamed into place),
-``worlds:draw`` (after the first world of ``partnersim worlds`` is committed).
+``worlds:draw`` (after the first world of ``partnersim worlds`` is committed),
+``optimise:evaluation`` (after each evaluation of ``partnersim optimise`` is committed).
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from __future__ import annotations
 import os
 import signal
 
-POINTS = ("sweep:prepare", "sweep:chunk", "report:tables", "run:tables", "worlds:draw")
+POINTS = (
+    "sweep:prepare",
+    "sweep:chunk",
+    "report:tables",
+    "run:tables",
+    "worlds:draw",
+    "optimise:evaluation",
+)
 
 
 def fault(point: str) -> None:

@@ -81,10 +81,14 @@ class RunFrame:
         self.final = frame.iloc[-1]
         self.after = frame.iloc[1:] if len(frame) > 1 else frame
         """Every quarter after the starting state (flows are undefined at step 0)."""
+        self._levels: dict[str, np.ndarray] = {}
 
     def assessed(self, mission: data.Mission, step: int) -> float:
         """A mission's level as assessed at ``step`` (see :func:`assessed_level`)."""
-        return assessed_level(self.frame, mission, step)
+        column = self._levels.get(mission.name)
+        if column is None:  # read the column once: first_met_step assesses every step
+            column = self._levels[mission.name] = self.frame[f"{mission.name}_level"].to_numpy()
+        return _assessed(column, mission, step)
 
     def met_at_deadline(self, mission: data.Mission) -> float:
         """1 if the assessed level meets the target at the deadline, else 0 (NaN: run too short)."""
@@ -120,7 +124,10 @@ def assessed_level(frame: pd.DataFrame, mission: data.Mission, step: int) -> flo
     four quarters ending at ``step``; snapshot statistics (RTT, a school-year cohort) the
     level at ``step``. NaN when the run ended before ``step``.
     """
-    column = frame[f"{mission.name}_level"].to_numpy()
+    return _assessed(frame[f"{mission.name}_level"].to_numpy(), mission, step)
+
+
+def _assessed(column: np.ndarray, mission: data.Mission, step: int) -> float:
     if step >= len(column) or step < 0:
         return float("nan")
     first = max(step - mission.assessed_over_quarters + 1, 1 if step >= 1 else 0)

@@ -215,6 +215,26 @@ def load_toml(path: Path, error: type[ScenarioError] = ScenarioError) -> tuple[s
         raise error(source, [Problem("<toml>", f"malformed TOML: {exc}", line)]) from None
 
 
+def load_shipped_or_file(
+    ref: str | Path, error: type[ScenarioError]
+) -> tuple[Path, str, dict[str, Any]]:
+    """Read a sweep or optimisation file: a path, or the name of one shipped with partnersim.
+
+    Returns:
+        The file, its text and its parsed tables.
+
+    Raises:
+        ScenarioError: (of type ``error``) the file is missing, unreadable or not TOML.
+    """
+    from partnersim.schema import packaged
+
+    path = packaged.find("sweeps", ref) or Path(ref)
+    if not path.exists():
+        raise error(str(path), [Problem("<file>", packaged.not_found("sweeps", path))])
+    text, raw = load_toml(path, error)
+    return path, text, raw
+
+
 class LineFinder:
     """Locate keys in a TOML text, for messages (best effort: None when not found).
 

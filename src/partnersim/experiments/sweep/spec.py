@@ -51,7 +51,7 @@ from partnersim.schema.problems import (
     Problem,
     ScenarioError,
     check_value,
-    load_toml,
+    load_shipped_or_file,
     name_problem,
     unknown_key,
 )
@@ -171,11 +171,8 @@ class SweepSpec:
         Raises:
             SweepError: the file, its base scenario or a factor is missing or invalid.
         """
-        path = packaged.find("sweeps", path) or Path(path)
-        if not path.exists():
-            raise SweepError(str(path), [Problem("<file>", packaged.not_found("sweeps", path))])
-        text, raw = load_toml(path, SweepError)
-        return cls.from_dict(raw, source=str(path), path=path, text=text)
+        found, text, raw = load_shipped_or_file(path, SweepError)
+        return cls.from_dict(raw, source=str(found), path=found, text=text)
 
     @classmethod
     def from_dict(
