@@ -114,3 +114,28 @@ def uv() -> list[str]:
         if probe.returncode == 0:
             return [python, "-m", "uv"]
     pytest.fail("uv is needed to build the wheel (scripts/bootstrap.sh installs it)")
+
+
+def tiny_optimisation(out: Path, scenario: Path, name: str = "tiny_design") -> Path:
+    """A finished optimisation in ``out`` (serial; seconds for a small ``scenario``) searching
+    three levers of ``scenario``: 12 packages × 2 seeds, three objectives (NHS P(met), the worst
+    world's NHS level, net fiscal cost against the scenario itself) and one robustness criterion.
+    """
+    from partnersim.design.search import optimise
+    from partnersim.design.spec import OptimiseSpec
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    spec = out.parent / f"{name}.toml"
+    spec.write_text(
+        f'name = "{name}"\nscenario = "{scenario}"\nevaluations = 12\n'
+        "population = 6\nseeds = 2\nseed = 3\n"
+        "[levers]\norchestration = { low = 0.0, high = 1.0 }\n"
+        "nhs_funding = { low = 0.5, high = 3.0 }\nstart_step = { low = 0, high = 8 }\n"
+        '[[objectives]]\noutcome = "nhs_met"\n'
+        '[[objectives]]\noutcome = "nhs_level_at_deadline"\nstatistic = "worst"\nepsilon = 1.0\n'
+        '[[objectives]]\noutcome = "net_fiscal_cost_total"\nagainst_baseline = true\n'
+        '[robustness]\ncriteria = ["nhs_met >= 0.5"]\n',
+        encoding="utf-8",
+    )
+    optimise(OptimiseSpec.from_toml(spec), out, backend="serial")
+    return out

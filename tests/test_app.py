@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -20,11 +21,13 @@ import solara.server.kernel
 import solara.server.kernel_context as kernel_context
 import solara.server.starlette
 import solara.widgets
+from solara.components.datatable import DataTableWidget
 
 from partnersim import PartnershipModel, Scenario, data
 from partnersim.app import ComparePage, LiveModel, SweepExplorer
 from partnersim.app.controls import help_text, hint
 from partnersim.app.labels import describe, title
+from partnersim.app.query import CONTROLLED, parse_query
 from partnersim.app.session import LiveRun
 from partnersim.app.sweeps import read_discovery
 from partnersim.plots import OKABE_ITO
@@ -328,6 +331,47 @@ def test_a_lever_change_restarts_the_run_and_says_so(kernel_ctx, small_scenarios
     assert "Orchestration (Missions Unit) (orchestration) set to 0.95" in notice
     assert "the run restarted from the start of 2024Q3 (step 0)" in notice
     assert "the previous run had reached 2024Q3 (step 1)" in notice
+    rc.close()
+
+
+def routed(page, pathname: str):
+    """``page`` as the app serves it, under Solara's router at address ``pathname``."""
+    return solara.RoutingProvider(
+        children=[page],
+        routes=[solara.Route(path="/", component=LiveModel)],
+        pathname=pathname,
+    )
+
+
+def address(rc) -> str:
+    """The address the page asks the browser to show (Solara's navigator widget)."""
+    return rc.find(solara.widgets.Navigator).widget.location
+
+
+def test_the_page_address_sets_the_scenario_levers_and_seed(kernel_ctx, small_scenarios, errors):
+    search = "scenario=short&orchestration=0.9&start_step=3&seed=4"
+    _, rc = solara.render(
+        routed(LiveModel(folder=small_scenarios), f"/?{search}&orchestration=7&colour=red"),
+        handle_error=False,
+    )
+    assert rc.find(v.Select, label="Scenario").widget.v_model == "short"
+    assert slider(rc, "Orchestration (Missions Unit)").v_model == 0.9
+    assert slider(rc, CONTROLLED["start_step"].label).v_model == 3
+    assert rc.find(v.TextField, label="Seed").widget.v_model == "4"
+    wait_for(lambda: "quarter: start (step 0)" in texts(rc))
+    # the later, out-of-range value is named with its range, and the earlier one kept
+    notice = alert_text(rc, "address-notice")
+    assert "Ignored from the page address: " in notice
+    assert "orchestration='7' (allowed: a number from 0 to 1)" in notice
+    assert "colour='red' (not a lever or uncertainty" in notice
+    assert not alerts(rc, "lever-error")
+    # a change is written back to the address, with only what is valid
+    slider(rc, CONTROLLED["partnership"].label).v_model = 0.5
+    assert address(rc) == ("/?scenario=short&orchestration=0.9&partnership=0.5&start_step=3&seed=4")
+    assert not alerts(rc, "address-notice")
+    assert "National partnership (partnership) set to 0.5" in alert_text(rc, "run-notice")
+    rc.find(v.Select, label="Scenario").widget.v_model = "mission_driven"  # levers of the file
+    assert address(rc) == "/?scenario=mission_driven&seed=4"
     rc.close()
 
 
@@ -781,4 +825,209 @@ def test_compare_page_runs_over_plausible_worlds(kernel_ctx, small_scenarios, ti
     rc.find(v.Btn, children=["Run"]).widget.click()
     wait_for(lambda: "closes more of the" in texts(rc), 300, "the rankings over worlds")
     assert "% of worlds" in texts(rc)
+    rc.close()
+
+
+# -- robust design ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def design_results(tmp_path_factory):
+    """A results folder holding one small finished optimisation, and a scenario folder with
+    its base scenario (so that the live page can open its packages)."""
+    from .conftest import tiny_optimisation
+
+    folder = tmp_path_factory.mktemp("design")
+    scenarios = folder / "scenarios"
+    scenarios.mkdir()
+    base = scenarios / "westminster_default.toml"
+    base.write_text(
+        f'extends = "{ROOT / "scenarios" / "westminster_default.toml"}"\n'
+        'name = "westminster_default"\n[scale]\nn_businesses = 40\nn_local_authorities = 12\n',
+        encoding="utf-8",
+    )
+    tiny_optimisation(folder / "results" / "design", base)
+    return folder / "results", scenarios
+
+
+def table_rows(rc) -> tuple[list[str], list[list[str]]]:
+    """(headers, rows) of the package table as shown (solara.DataFrame's data)."""
+    table = rc.find(v.Html, class_="package-table").find(DataTableWidget).widget
+    return [h["title"] for h in table.headers], [
+        [str(row[h["key"]]) for h in table.headers] for row in table.items
+    ]
+
+
+def test_the_robust_design_page_labels_its_charts_and_table(kernel_ctx, design_results, errors):
+    from partnersim.app.optimisation import OptimisationExplorer, ParetoSet
+
+    results, scenarios = design_results
+    pareto = ParetoSet.read(results / "design")
+    n = len(pareto.table)
+    _, rc = solara.render(
+        OptimisationExplorer(root=results, scenarios=scenarios), handle_error=False
+    )
+    assert f"{n} of {n} packages shown" in texts(rc)
+    tradeoff = chart(rc, "Trade-off between two objectives")
+    titles = " ".join(
+        " ".join(t) if isinstance(t, list) else t
+        for t in (tradeoff["layer"][1]["encoding"][c]["title"] for c in ("x", "y"))
+    )
+    # labels from the outcome declarations, with the statistic and the baseline — no raw names
+    assert "P(NHS: target met by 2029Q1) [probability] (higher is better)" in titles
+    assert "Net fiscal cost against the baseline trend, change from westminster_default" in titles
+    assert "_vs_baseline" not in titles and "nhs_met_mean" not in titles
+    parallel = chart(rc, "Pareto packages: levers and objectives")
+    drawn = json.dumps(parallel)
+    assert "Orchestration" in drawn and "better" in drawn
+    headers, rows = table_rows(rc)
+    assert headers[0] == "package"
+    assert "NHS: RTT patients waiting under 18 weeks, England at 2029Q1, in the worst world" in (
+        " ".join(headers)
+    )
+    assert not [h for h in headers if h in pareto.table.columns and h != "package"]
+    assert len(rows) == min(n, 10)
+    # numbers rounded to three figures (levers exactly as searched)
+    for row in rows:
+        for cell in row[4:]:  # after the package and its three levers
+            assert len(cell.lstrip("-").replace(".", "").lstrip("0")) <= 3 or "e" in cell, cell
+    rc.close()
+
+
+def test_the_robust_design_page_filters_packages_by_objective(kernel_ctx, design_results, errors):
+    from partnersim.app.optimisation import OptimisationExplorer, ParetoSet
+
+    results, scenarios = design_results
+    table = ParetoSet.read(results / "design").table
+    name = "net_fiscal_cost_total_vs_baseline_mean"
+    cut = float(table[name].median())
+    keep = table[table[name] <= cut]
+    assert 0 < len(keep) < len(table), "the fixture should have packages on both sides"
+    _, rc = solara.render(
+        OptimisationExplorer(root=results, scenarios=scenarios), handle_error=False
+    )
+    box = rc.find(v.Html, attributes={"data-filter": name})
+    box.find(v.RangeSlider).widget.v_model = [float(table[name].min()), cut]
+    assert f"{len(keep)} of {len(table)} packages shown" in texts(rc)
+    _, rows = table_rows(rc)
+    assert sorted(r[0] for r in rows) == sorted(keep["package"])[:10]
+    shown = chart(rc, "Trade-off between two objectives")["layer"][1]["data"]["name"]
+    points = chart(rc, "Trade-off between two objectives")["datasets"][shown]
+    assert sorted(p["package"] for p in points) == sorted(keep["package"])
+    lines = chart(rc, "Pareto packages: levers and objectives")
+    drawn = {r["package"] for d in lines["datasets"].values() for r in d if "package" in r}
+    assert drawn == set(keep["package"])
+    # the package choice follows the filter
+    assert rc.find(v.Select, label="Package").widget.items == list(keep["package"])
+    rc.close()
+
+
+def test_open_in_live_page_goes_to_the_package_address(kernel_ctx, design_results, errors):
+    from partnersim.app.optimisation import OptimisationExplorer, ParetoSet
+
+    results, scenarios = design_results
+    pareto = ParetoSet.read(results / "design")
+    package = pareto.table["package"].iloc[-1]
+    page = OptimisationExplorer(root=results, scenarios=scenarios)
+    _, rc = solara.render(
+        solara.RoutingProvider(
+            children=[page],
+            routes=[solara.Route(path="optimisation", component=OptimisationExplorer)],
+            pathname="/optimisation",
+        ),
+        handle_error=False,
+    )
+    # choose the package by clicking its point in the trade-off plot
+    tradeoff = next(
+        w
+        for w in rc.find(solara.widgets.VegaLite).widgets
+        if w.spec["title"]["text"] == "Trade-off between two objectives"
+    )
+    tradeoff.vue_altair_click({"package": package, "x": 1.0})
+    assert rc.find(v.Select, label="Package").widget.v_model == package
+    rc.find(v.Btn, children=["Open in live page"]).widget.click()
+    location = address(rc)
+    assert location.startswith("/?scenario=westminster_default&")
+    asked = parse_query(location.split("?", 1)[1], ["westminster_default"], steps=40)
+    assert asked.ignored == ()
+    assert dict(asked.values) == pareto.package_levers(package)
+    assert not alerts(rc, "open-live-warning")
+    rc.close()
+
+
+def test_objective_labels_come_from_the_outcome_declarations():
+    from partnersim.app.optimisation import objective_column
+
+    met = objective_column(
+        {"name": "a", "outcome": "growth_met", "statistic": "mean", "direction": "maximise"}, "sq"
+    )
+    assert (met.label, met.unit) == ("P(Growth: target met by 2029Q2)", "probability")
+    assert met.title(None) == "P(Growth: target met by 2029Q2) [probability] (higher is better)"
+    level = objective_column(
+        {
+            "name": "b",
+            "outcome": "clean_power_level_at_deadline",
+            "statistic": "percentile",
+            "percentile": 10.0,
+            "direction": "maximise",
+        },
+        "sq",
+    )
+    assert level.label.endswith("at 2030Q4, in the 10 % worst world")
+    assert level.unit == "% of generation"
+    cost = objective_column(
+        {
+            "name": "c",
+            "outcome": "net_fiscal_cost_total_vs_baseline",
+            "statistic": "mean",
+            "direction": "minimise",
+        },
+        "westminster_default",
+    )
+    assert cost.label == (
+        "Net fiscal cost against the baseline trend, change from westminster_default, "
+        "mean over worlds and seeds"
+    )
+    assert (cost.unit, cost.larger_is_better) == ("£bn", False)
+
+
+def test_an_unfinished_optimisation_says_how_to_finish_it(kernel_ctx, design_results, tmp_path):
+    from partnersim.app.optimisation import OptimisationExplorer
+
+    results, scenarios = design_results
+    unfinished = tmp_path / "unfinished"
+    shutil.copytree(results / "design", unfinished)
+    (unfinished / "pareto.parquet").unlink()
+    _, rc = solara.render(
+        OptimisationExplorer(root=tmp_path, scenarios=scenarios), handle_error=False
+    )
+    text = alert_text(rc, "optimisation-error")
+    assert "no Pareto set yet" in text and f"partnersim resume {unfinished}" in text
+    rc.close()
+
+
+def test_the_report_robustness_table_is_shown_when_there_is_one(
+    kernel_ctx, design_results, tmp_path, errors
+):
+    from partnersim.app.optimisation import OptimisationExplorer
+
+    results, scenarios = design_results
+    reported = tmp_path / "reported"
+    shutil.copytree(results / "design", reported)
+    (reported / "report").mkdir()
+    pd.DataFrame(  # as `partnersim report` writes it
+        {
+            "candidate": ["westminster_default", "p01"],
+            "kind": ["shipped scenario", "package"],
+            "satisficing": [0.123456, 0.5],
+        }
+    ).to_parquet(reported / "report" / "robustness.parquet")
+    _, rc = solara.render(
+        OptimisationExplorer(root=tmp_path, scenarios=scenarios), handle_error=False
+    )
+    tables = rc.find(DataTableWidget).widgets
+    assert len(tables) == 2  # the packages, and the report's robustness table
+    satisficing = "Share of worlds meeting every criterion (nhs_met >= 0.5) [share of worlds]"
+    assert [h["title"] for h in tables[1].headers] == ["candidate", "kind", satisficing]
+    assert [row[satisficing] for row in tables[1].items] == ["0.123", "0.5"]
     rc.close()

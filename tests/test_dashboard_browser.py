@@ -4,13 +4,16 @@ Starts ``partnersim dashboard`` (the CLI users run), loads the live page, change
 (and checks the page says the run restarted), steps several quarters and checks that the
 network and the mission charts changed and no error is shown; plays and pauses with no delay
 between quarters; picks a broken scenario file and checks its validation message is shown;
-runs the compare page with two scenarios; opens a sweep with a PRIM box in the sweep explorer.
-Every request must stay on 127.0.0.1.
+runs the compare page with two scenarios; opens a sweep with a PRIM box in the sweep explorer;
+opens the live page from an address with lever values; filters an optimisation's Pareto set on
+the robust-design page and opens a package in the live page. Every request must stay on
+127.0.0.1.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,7 +25,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import ROOT
+from .conftest import ROOT, tiny_optimisation
 
 LOOPBACK = "127.0.0.1"
 
@@ -64,7 +67,9 @@ def _small_sweep(folder) -> None:
 
 
 @pytest.fixture(scope="module")
-def dashboard(tmp_path_factory):
+def dashboard_folder(tmp_path_factory):
+    """The scenarios the dashboard offers, and its results folder (``results/``) with a sweep
+    and an optimisation."""
     folder = tmp_path_factory.mktemp("scenarios")
     for name in ("westminster_default", "mission_driven"):
         (folder / f"{name}.toml").write_text(
@@ -74,6 +79,13 @@ def dashboard(tmp_path_factory):
         )
     (folder / "broken.toml").write_text("[levers]\norchestration = 7\n", encoding="utf-8")
     _small_sweep(folder)
+    tiny_optimisation(folder / "results" / "design", folder / "westminster_default.toml")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def dashboard(dashboard_folder):
+    folder = dashboard_folder
     port = free_port()
     log_path = folder / "server.log"
     with open(log_path, "wb") as log:
@@ -295,3 +307,77 @@ def test_sweep_explorer_shows_a_sweep_and_its_prim_box(dashboard, watched):
     expect(
         page.get_by_text("0.2 ≤ Orchestration (Missions Unit) (orchestration) ≤ 0.7")
     ).to_be_visible()
+
+
+def slider_value(page: Page, name: str) -> str:
+    return page.locator(f'[data-parameter="{name}"] [role="slider"]').first
+
+
+def no_horizontal_scroll(page: Page) -> None:
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"the page scrolls sideways: {width}"
+
+
+def test_live_page_opens_the_state_in_its_address(dashboard, watched):
+    page, _ = watched
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(dashboard + "?scenario=westminster_default&orchestration=0.9&seed=3&risk_share=2")
+    expect(page.locator(".kpi", has_text="quarter: start (step 0)")).to_be_visible(timeout=90_000)
+    expect(slider_value(page, "orchestration")).to_have_attribute("aria-valuenow", "0.9")
+    expect(page.locator(".address-notice")).to_contain_text(
+        "risk_share='2' (allowed: a number from 0 to 0.8)"
+    )
+    # a change is written to the address, which a reload then restores
+    slider = slider_value(page, "partnership")
+    slider.focus()
+    slider.press("End")
+    expect(page).to_have_url(re.compile(r"partnership=1(&|$)"), timeout=30_000)
+    assert "orchestration=0.9" in page.url and "seed=3" in page.url
+    assert "risk_share" not in page.url
+    page.reload()
+    expect(page.locator(".kpi", has_text="quarter: start (step 0)")).to_be_visible(timeout=90_000)
+    expect(slider_value(page, "partnership")).to_have_attribute("aria-valuenow", "1")
+    expect(slider_value(page, "orchestration")).to_have_attribute("aria-valuenow", "0.9")
+    no_horizontal_scroll(page)
+
+
+def test_robust_design_page_filters_and_opens_a_package_live(dashboard, dashboard_folder, watched):
+    import pandas as pd
+
+    from partnersim.app.query import number_text
+
+    page, _ = watched
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(dashboard + "optimisation")
+    shown = page.locator(".packages-shown")
+    expect(shown).to_contain_text("packages shown", timeout=90_000)
+    expect(
+        page.locator(".parallel-chart .vega-embed canvas, .parallel-chart .vega-embed svg").first
+    ).to_be_visible(timeout=60_000)
+    total = int(shown.inner_text().split(" of ")[1].split()[0])
+    assert shown.inner_text().startswith(f"{total} of {total}")
+    no_horizontal_scroll(page)
+    # filter: move the cost filter's upper end halfway down
+    cost = "net_fiscal_cost_total_vs_baseline_mean"
+    upper = page.locator(f'[data-filter="{cost}"] [role="slider"]').nth(1)
+    upper.focus()
+    for _ in range(50):
+        upper.press("ArrowLeft")
+    expect(shown).not_to_contain_text(f"{total} of {total}", timeout=30_000)
+    kept = int(shown.inner_text().split(" of ")[0])
+    assert 0 < kept < total
+    package = (
+        page.locator(".v-select", has_text="Package")
+        .first.locator(".v-select__selection-text")
+        .inner_text()
+        .strip()
+    )
+    pareto = pd.read_parquet(dashboard_folder / "results" / "design" / "pareto.parquet")
+    row = pareto.set_index("package").loc[package]
+    page.get_by_role("button", name="Open in live page").click()
+    expect(page.locator(".kpi", has_text="quarter: start (step 0)")).to_be_visible(timeout=90_000)
+    assert "scenario=westminster_default" in page.url
+    for lever in ("orchestration", "nhs_funding", "start_step"):
+        value = row[lever].item()
+        expect(slider_value(page, lever)).to_have_attribute("aria-valuenow", number_text(value))
+    assert page.locator(".address-notice, .lever-error, .scenario-error").count() == 0

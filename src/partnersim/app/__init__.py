@@ -1,4 +1,4 @@
-"""partnersim's Solara dashboard: live model, scenario comparison and sweep explorer.
+"""partnersim's Solara dashboard: live model, comparison, sweep explorer and robust design.
 
 Serve it with ``partnersim dashboard`` (127.0.0.1 unless ``--host`` says otherwise), or show a
 page inline in Jupyter::
@@ -17,6 +17,7 @@ import solara
 
 from partnersim.app.compare import ComparePage
 from partnersim.app.live import LiveModel
+from partnersim.app.optimisation import OptimisationExplorer
 from partnersim.app.sweeps import SweepExplorer
 
 
@@ -48,12 +49,20 @@ def Sweeps():
     SweepExplorer()
 
 
+@solara.component
+def Optimisation():
+    """The robust-design page: an optimisation's Pareto set."""
+    solara.Title("partnersim · robust design")
+    OptimisationExplorer()
+
+
 routes = [
     solara.Route(path="/", component=Live, label="Live model", layout=Layout),
     solara.Route(path="compare", component=Compare, label="Compare"),
     solara.Route(path="sweeps", component=Sweeps, label="Sweep explorer"),
+    solara.Route(path="optimisation", component=Optimisation, label="Robust design"),
 ]
 
 Page = Live
 
-__all__ = ["ComparePage", "LiveModel", "SweepExplorer", "routes"]
+__all__ = ["ComparePage", "LiveModel", "OptimisationExplorer", "SweepExplorer", "routes"]

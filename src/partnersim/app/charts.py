@@ -1,12 +1,35 @@
-"""Live dashboard charts (Altair, drawn in the browser): missions and partnership metrics."""
+"""Live dashboard charts (Altair, drawn in the browser): missions and partnership metrics.
+
+Every page draws its Altair charts with :func:`AltairFigure`.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
+import solara
 
 from partnersim import data
 from partnersim.model.metrics import METRICS
 from partnersim.plots import OKABE_ITO, format_value
+
+
+@solara.component
+def AltairFigure(chart, on_click=None):
+    """An Altair chart drawn by Vega-Lite in the browser, safe to render from any thread.
+
+    ``solara.FigureAltair`` switches Altair's renderer registry, which is global, inside a
+    ``with`` block: two threads rendering charts at once (a page's handler and a live run's
+    worker, or two browser sessions) can leave one of them with the HTML renderer, whose
+    bundle it cannot read (``KeyError: 0``: seen once in the browser test, and reproduced with
+    two threads drawing one chart 300 times each). The chart's own specification needs no
+    renderer. ``on_click`` receives the clicked mark's data (a dict), or None.
+    """
+    return solara.widgets.VegaLite.element(
+        spec=chart.to_dict(),
+        on_click=on_click,
+        listen_to_click=on_click is not None,
+        listen_to_hover=False,
+    )
 
 
 def _years(frame: pd.DataFrame) -> pd.Series:

@@ -18,9 +18,23 @@ from partnersim.schema.levers import LEVERS, UNCERTAINTIES, Parameter
 from partnersim.schema.scenario import Scenario, ScenarioError
 
 
-def _step(p: Parameter) -> float:
+def _step(p: Parameter, value: Any = None) -> float:
+    """A slider's step: by the parameter's range, finer when ``value`` lies between steps.
+
+    A value from the page address or an optimised package (e.g. 0.7425) would otherwise be
+    shown rounded to the step, although the run uses it exactly.
+    """
     span = (p.high or 1) - (p.low or 0)
-    return 1 if p.kind is int else (0.001 if span <= 0.05 else 0.01 if span <= 1 else 0.05)
+    step = 1 if p.kind is int else (0.001 if span <= 0.05 else 0.01 if span <= 1 else 0.05)
+    if p.kind is float and value is not None:
+        for finer in (step, 0.01, 0.001, 0.0001, 0.00001):
+            if (
+                finer <= step
+                and abs(round((value - (p.low or 0)) / finer) * finer + (p.low or 0) - value) < 1e-9
+            ):
+                return finer
+        return 0.00001
+    return step
 
 
 def value_text(value: Any) -> str:
@@ -73,7 +87,7 @@ def ParameterControl(
             value=float(value),
             min=float(p.low),
             max=float(p.high),
-            step=_step(p),
+            step=_step(p, float(value)),
             on_value=on_value,
             thumb_label="always",
         )

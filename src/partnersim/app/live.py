@@ -6,19 +6,23 @@ snapshot the worker took under the model's lock (never from the model itself), s
 cannot see a half-recorded quarter. Only the components that show the run (the run buttons and
 the charts) subscribe to its views, so a quarter redraws those and not the controls. Changing a
 lever, an uncertainty or the seed starts a new run of the changed scenario from the first
-quarter, and the page says so.
+quarter, and the page says so. The scenario, the changed levers and the seed live in the page
+address (``/?scenario=mission_driven&orchestration=0.9``), so a reload or a shared link opens
+the same run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import solara
 
 from partnersim import data
-from partnersim.app.charts import missions_chart, partnership_chart
+from partnersim.app.charts import AltairFigure, missions_chart, partnership_chart
 from partnersim.app.controls import ScenarioControls, load_scenario, scenario_files, value_text
+from partnersim.app.query import DEFAULT_SEED, encode_query, parse_query
 from partnersim.app.session import MIN_DELAY, LiveRun, View
 from partnersim.app.settings import scenarios_dir
 from partnersim.plots.network import draw_network
@@ -47,15 +51,15 @@ def LiveCharts(snapshot):
     )
     with solara.Row():
         with solara.Div(classes=["network-chart"]):
-            solara.FigureAltair(network)
+            AltairFigure(network)
         with solara.Card("Partnership now", classes=["kpis"]):
             for label, text in (("quarter", snapshot.when), *snapshot.kpis):
                 with solara.Div(classes=["kpi"]):
                     solara.Text(f"{label}: {text}")
     with solara.Div(classes=["missions-chart"]):
-        solara.FigureAltair(missions)
+        AltairFigure(missions)
     with solara.Div(classes=["partnership-chart"]):
-        solara.FigureAltair(partnership)
+        AltairFigure(partnership)
 
 
 def use_view(run: LiveRun, paced: bool = False) -> View:
@@ -105,13 +109,42 @@ def RunDisplay(run: LiveRun):
     LiveCharts(view.data)
 
 
+def use_address() -> tuple[str, Callable[[str], None]]:
+    """The page address's query string, and the function that writes a new one.
+
+    Served as an app, the address is the browser's (through Solara's router): writing it adds
+    a history entry, and a reload or a shared link opens the same state. Outside a routed app
+    (a page shown inline in Jupyter, or rendered on its own) there is no address, and the page
+    keeps the query string itself.
+    """
+    router = solara.use_router()
+    kept, set_kept = solara.use_state("")
+    if router.set_path is None:
+        return kept, set_kept
+    path = router.path or "/"
+
+    def write(search: str) -> None:
+        if search != (router.search or ""):
+            router.push(path + (f"?{search}" if search else ""))
+
+    return router.search or "", write
+
+
 @solara.component
 def LiveModel(scenario: Scenario | None = None, folder: Path | None = None):
-    """The live page. Give ``scenario`` to open one directly (e.g. inline in a notebook)."""
+    """The live page. Give ``scenario`` to open one directly (e.g. inline in a notebook).
+
+    The scenario (by file name), the levers and uncertainties that differ from it, and the
+    seed are read from the page address and written back to it on every change
+    (:mod:`partnersim.app.query`); what the address asks and cannot be used is named in a
+    notice, and ignored.
+    """
     folder = folder or scenarios_dir()
     files = scenario_files(folder) if scenario is None else {}
     default_name = "mission_driven" if "mission_driven" in files else next(iter(files), None)
-    name, set_name = solara.use_state(default_name)
+    search, write_search = use_address()
+    names = list(files) if scenario is None else None
+    name = parse_query(search, names).scenario or default_name
     loaded, error = solara.use_memo(
         lambda: (
             (scenario, None)
@@ -124,9 +157,11 @@ def LiveModel(scenario: Scenario | None = None, folder: Path | None = None):
         ),
         dependencies=[name, scenario],
     )
-    # Lever and uncertainty values that differ from the loaded scenario's.
-    overrides, set_overrides = solara.use_state({})
-    seed, set_seed = solara.use_state(1)
+    steps = int(loaded.values.get("steps", 40)) if loaded is not None else None
+    asked = parse_query(search, names, steps)
+    # Lever and uncertainty values that differ from the loaded scenario's (from the address).
+    overrides = dict(asked.values)
+    seed = asked.seed if asked.seed is not None else DEFAULT_SEED
     aggregate, set_aggregate = solara.use_state(True)
     delay, set_delay = solara.use_state(0.3)
     generation, set_generation = solara.use_state(0)  # bumped by Reset: a fresh run
@@ -150,6 +185,10 @@ def LiveModel(scenario: Scenario | None = None, folder: Path | None = None):
     solara.use_effect(lambda: run.close if run is not None else None, [run])
 
     values = {**loaded.values, **overrides} if loaded is not None else {}
+    shown_name = name if scenario is None else None
+
+    def address(new_overrides: dict[str, Any], new_seed: int = seed, new_name=shown_name) -> None:
+        write_search(encode_query(new_name, new_overrides, new_seed))
 
     def previous() -> View | None:
         return run.view if run is not None else None
@@ -157,30 +196,27 @@ def LiveModel(scenario: Scenario | None = None, folder: Path | None = None):
     def change(key: str, value: Any) -> None:
         p = PARAMETERS[key]
         set_notice(restart_notice(f"{p.label} ({key}) set to {value_text(value)}", previous()))
-        set_overrides(
-            lambda old: {
-                **{k: v for k, v in old.items() if k != key},
-                **({key: value} if loaded is None or loaded.values.get(key) != value else {}),
-            }
-        )
+        kept = {k: v for k, v in overrides.items() if k != key}
+        if loaded is None or loaded.values.get(key) != value:
+            kept[key] = value
+        address(kept)
 
     def pick(new_name: str) -> None:
         set_notice(None)
-        set_overrides({})
-        set_name(new_name)
+        address({}, new_name=new_name)
 
     def reset() -> None:
         if loaded is not None:
             reason = f"Reset: levers back to the values of {loaded.name!r}"
             set_notice(restart_notice(reason, previous()))
-        set_overrides({})
+        address({})
         set_generation(lambda g: g + 1)
 
     def change_seed(new: int) -> None:
         new = max(0, int(new))
         if new != seed:
             set_notice(restart_notice(f"Seed set to {new}", previous()))
-            set_seed(new)
+            address(overrides, new_seed=new)
 
     def change_delay(seconds: float) -> None:
         set_delay(seconds)
@@ -229,6 +265,12 @@ def LiveModel(scenario: Scenario | None = None, folder: Path | None = None):
                 if values:
                     ScenarioControls(values, change, steps=int(values.get("steps", 40)))
         with solara.Column():
+            if asked.ignored:
+                solara.Warning(
+                    "Ignored from the page address: " + "; ".join(map(str, asked.ignored)) + ".",
+                    classes=["address-notice"],
+                    dense=True,
+                )
             if notice:
                 solara.Info(notice, classes=["run-notice"], dense=True)
             if invalid:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import solara
 
+from partnersim.app.charts import AltairFigure
 from partnersim.app.labels import describe, title
 from partnersim.app.settings import results_dir
 from partnersim.experiments.report import DISCOVERY
@@ -33,12 +34,17 @@ MAX_CATEGORIES = len(OKABE_ITO)
 
 def sweep_folders(root: Path) -> dict[str, Path]:
     """Sweep results folders under ``root`` (one level deep), newest first."""
+    return folders_of_kind(root, "sweep")
+
+
+def folders_of_kind(root: Path, kind: str) -> dict[str, Path]:
+    """Results folders under ``root`` (one level deep) whose manifest's kind is ``kind``."""
     from partnersim import results
 
     found = []
     for manifest in root.glob("*/manifest.json"):
         try:
-            if results.read_manifest(manifest.parent).get("kind") == "sweep":
+            if results.read_manifest(manifest.parent).get("kind") == kind:
                 found.append(manifest.parent)
         except (OSError, ValueError):  # not a (readable) partnersim manifest: not offered
             continue
@@ -498,7 +504,7 @@ def SweepView(loaded):
     )
     box = boxes.get(box_choice)
     if len(view):
-        solara.FigureAltair(
+        AltairFigure(
             scatter(
                 view,
                 x_col,
