@@ -198,7 +198,7 @@ def convergence_table(loaded: Loaded) -> pd.DataFrame:
     values = loaded.evaluated_objectives()
     ids = sorted(loaded.runs["evaluation"].unique())
     position = {int(e): i for i, e in enumerate(ids)}
-    bounds = np.vstack([np.nanmin(values, axis=0), np.nanmax(values, axis=0)])
+    bounds = loaded.bounds()
     varied = bounds[1] > bounds[0]  # an objective no package moved adds no volume
     scaled = normalise(np.nan_to_num(values), larger, bounds)[:, varied]
     out = loaded.convergence.copy()

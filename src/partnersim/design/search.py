@@ -26,7 +26,6 @@ uninterrupted search — on any backend.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import math
 import random
@@ -796,13 +795,3 @@ def package_toml(spec: OptimiseSpec, row: Mapping[str, Any]) -> str:
     for f in spec.factors:
         lines.append(f"{f.name} = {toml_value(_typed(f, row[f.name]))}")
     return "\n".join(lines) + "\n"
-
-
-def spec_digest(text: str) -> str:
-    """SHA-256 of a spec's text (short)."""
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
-def iter_packages(folder: Path) -> Iterator[Path]:
-    """The Pareto packages' scenario files of a finished search, in order."""
-    yield from sorted((folder / PACKAGES).glob("*.toml"))

@@ -421,11 +421,6 @@ class OptimiseSpec:
         return self.base.evolve(name=name, description=description, **dict(values))
 
 
-def is_optimisation(raw: Mapping[str, Any]) -> bool:
-    """Whether parsed TOML is an optimisation file (it declares objectives)."""
-    return "objectives" in raw
-
-
 def _scenario(
     raw: Mapping[str, Any],
     key: str,
